@@ -1,0 +1,72 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
+DEV_ENV := DJANGO_DEBUG=1 DJANGO_ENVIRONMENT=development
+
+# Python 3.13 (the pinned .python-version, through pyenv), else 3.13 / 3.12 on PATH.
+PYTHON ?= $(shell \
+	want=$$(cat .python-version 2>/dev/null); \
+	for c in "$$(pyenv root 2>/dev/null)/versions/$$want/bin/python" \
+	         $$(ls -d $$(pyenv root 2>/dev/null)/versions/$$want.*/bin/python 2>/dev/null | sort -V | tail -1) \
+	         python$$want python3.13 python3.12 python3; do \
+		if [ -n "$$c" ] && command -v "$$c" >/dev/null 2>&1 && \
+		   "$$c" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then \
+			command -v "$$c"; break; \
+		fi; \
+	done)
+
+.PHONY: help venv install run test test-postgres test-mysql lint format e2e bench bench-small serve-prod clean
+
+help:
+	@echo "make run          serve the back office with demo data on http://$(HOST):$(PORT)/admin/"
+	@echo "make test         run the test suite on SQLite (DATABASE_URL=... for another database)"
+	@echo "make test-postgres / test-mysql   the same suite on PostgreSQL / MariaDB"
+	@echo "make lint         ruff"
+	@echo "make e2e          browser tests in Debian's chromium"
+	@echo "make bench        benchmarks at shop scale on PostgreSQL (bench-small: 1/100 scale)"
+	@echo "make serve-prod   gunicorn with production settings"
+
+$(STAMP): requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12+ found. Install Python 3.13 (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; \
+	fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+venv install: $(STAMP)
+
+run: $(STAMP)
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py setup_roles
+	$(DEV_ENV) $(PY) manage.py ensure_admin
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-mysql: $(STAMP)
+	DATABASE_URL=$(MYSQL_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles e2e/artifacts

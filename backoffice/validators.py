@@ -1,0 +1,62 @@
+"""Validators shared by models, forms, imports and the API."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+SKU_PATTERN = re.compile(r"^[A-Z0-9](?:[A-Z0-9-]{1,30})[A-Z0-9]$")
+SKU_INVALID = _(
+    "Enter a SKU of 3 to 32 characters: letters, digits and dashes, "
+    "starting and ending with a letter or digit (for example TSHIRT-RED-L)."
+)
+SPECIAL_CHARACTERS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ")
+
+
+def normalize_sku(value):
+    """Upper-case and trim a SKU, the one form it is stored and compared in."""
+    return (value or "").strip().upper()
+
+
+def validate_sku(value):
+    if not SKU_PATTERN.match(normalize_sku(value)):
+        raise ValidationError(SKU_INVALID, code="invalid_sku")
+
+
+class PasswordPolicyValidator:
+    """The shop's own rule beside Django's four: long, with a digit and a special character."""
+
+    def __init__(self, min_length=12):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        problems = []
+        if len(password) < self.min_length:
+            problems.append(
+                ValidationError(
+                    ngettext(
+                        "This password must contain at least %(min_length)d character.",
+                        "This password must contain at least %(min_length)d characters.",
+                        self.min_length,
+                    ),
+                    code="password_too_short",
+                    params={"min_length": self.min_length},
+                )
+            )
+        if not any(ch.isdigit() for ch in password):
+            problems.append(ValidationError(_("This password must contain a digit."), code="password_no_digit"))
+        if not any(ch in SPECIAL_CHARACTERS for ch in password):
+            problems.append(
+                ValidationError(
+                    _("This password must contain a special character such as ! ? # or %."),
+                    code="password_no_special",
+                )
+            )
+        if problems:
+            raise ValidationError(problems)
+
+    def get_help_text(self):
+        return _(
+            "Your password must contain at least %(min_length)d characters, a digit and a special character."
+        ) % {"min_length": self.min_length}

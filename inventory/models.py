@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from backoffice.models import TimeStampedModel
+from backoffice.validators import normalize_sku, validate_sku
+from inventory.choices import MovementReason, ProductStatus
+from inventory.querysets import CategoryQuerySet, ProductQuerySet, StockMovementQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(0)]
+
+BACKORDERS_OUTSTANDING = _(
+    "This product has %(count)d unit(s) on backorder (stock %(stock)d). "
+    "Restock it before turning backorders off."
+)
+
+
+class Category(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    default_price = models.DecimalField(
+        _("default price"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Price of this category's products that have no price of their own."),
+    )
+
+    history = HistoricalRecords()
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(default_price__isnull=True) | Q(default_price__gte=0),
+                name="category_default_price_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:140]
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    @property
+    def path(self):
+        """``Clothing > Tshirts``: the names from the root down."""
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return " > ".join(reversed(names))
+
+
+class Tag(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+
+class Product(TimeStampedModel):
+    Status = ProductStatus
+
+    sku = models.CharField(
+        _("SKU"), max_length=32, unique=True, validators=[validate_sku], help_text=_("Stored in upper case.")
+    )
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=220, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="products")
+    price = models.DecimalField(
+        _("price"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+        help_text=_("Leave empty to use the category's default price."),
+    )
+    cost = models.DecimalField(_("cost"), **MONEY, default=0, validators=NON_NEGATIVE)
+    stock = models.IntegerField(_("stock"), default=0, help_text=_("Changed only through stock adjustments."))
+    allow_backorder = models.BooleanField(
+        _("allow backorder"), default=False, help_text=_("Accept orders when nothing is in stock.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            # Backordered units are negative stock; without backorders stock never drops below zero.
+            models.CheckConstraint(
+                condition=Q(stock__gte=0) | Q(allow_backorder=True), name="product_stock_gte_0"
+            ),
+            models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gte=0), name="product_price_gte_0"),
+            models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_gte_0"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category"], name="product_status_category_idx"),
+            models.Index(fields=["stock"], name="product_stock_idx"),
+            models.Index(fields=["price"], name="product_price_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.sku})"
+
+    def clean(self):
+        self.sku = normalize_sku(self.sku)
+        if self.stock is not None and self.stock < 0 and not self.allow_backorder:
+            raise ValidationError(
+                {"allow_backorder": BACKORDERS_OUTSTANDING % {"count": -self.stock, "stock": self.stock}}
+            )
+
+    def save(self, *args, **kwargs):
+        self.sku = normalize_sku(self.sku)
+        if not self.slug:
+            self.slug = slugify(self.name)[:220]
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+
+class StockMovement(models.Model):
+    """One change of a product's stock. The sum of a product's movements is its stock."""
+
+    Reason = MovementReason
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="stock_movements"
+    )
+    delta = models.IntegerField(_("change"))
+    stock_after = models.IntegerField(_("stock after"))
+    reason = models.CharField(_("reason"), max_length=16, choices=MovementReason.choices, db_index=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stock_movements",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = StockMovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        constraints = [models.CheckConstraint(condition=~Q(delta=0), name="stockmovement_delta_not_0")]
+        indexes = [models.Index(fields=["product", "-created_at"], name="movement_product_time_idx")]
+
+    def __str__(self):
+        return f"{self.product.sku} {self.delta:+d} ({self.get_reason_display()})"

@@ -1,0 +1,92 @@
+"""Query building for the catalogue: adjectives you chain, each one annotation or filter."""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from inventory.choices import ProductStatus
+
+MONEY_FIELD = models.DecimalField(max_digits=12, decimal_places=2)
+
+
+class PriceSource(models.TextChoices):
+    OWN = "own", "own price"
+    CATEGORY = "category", "category default"
+    SITE = "site", "site default"
+
+
+def _order_line_model():
+    return apps.get_model("orders", "OrderLine")
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_product_count(self):
+        return self.annotate(product_count=models.Count("products"))
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ProductStatus.PUBLISHED)
+
+    def available(self):
+        """Products an order can take now: something in stock, or backorders allowed."""
+        return self.filter(Q(stock__gt=0) | Q(allow_backorder=True))
+
+    def low_stock(self, threshold=None):
+        """Products still for sale whose stock is at or below the threshold (setting by default)."""
+        if threshold is None:
+            threshold = settings.LOW_STOCK_THRESHOLD
+        return self.exclude(status=ProductStatus.ARCHIVED).filter(stock__lte=threshold)
+
+    def with_effective_price(self):
+        """``effective_price``: own price, else the category's default, else the site default.
+
+        ``price_source`` says which of the three it was (own / category / site).
+        """
+        return self.annotate(
+            effective_price=Coalesce(
+                "price",
+                "category__default_price",
+                Value(settings.DEFAULT_PRODUCT_PRICE),
+                output_field=MONEY_FIELD,
+            ),
+            price_source=Case(
+                When(price__isnull=False, then=Value(PriceSource.OWN)),
+                When(category__default_price__isnull=False, then=Value(PriceSource.CATEGORY)),
+                default=Value(PriceSource.SITE),
+                output_field=CharField(),
+            ),
+        )
+
+    def with_units_sold(self):
+        """``units_sold``: units on lines of orders that count as sales (placed to delivered)."""
+        from orders.choices import REVENUE_STATUSES
+
+        sold = (
+            _order_line_model()
+            .objects.filter(product=OuterRef("pk"), order__status__in=REVENUE_STATUSES)
+            .order_by()
+            .values("product")
+            .annotate(units=Sum("quantity"))
+            .values("units")
+        )
+        return self.annotate(units_sold=Coalesce(Subquery(sold), 0))
+
+    def with_has_orders(self):
+        """``has_orders``: the product is on a line of any order (such products cannot be deleted)."""
+        return self.annotate(has_orders=Exists(_order_line_model().objects.filter(product=OuterRef("pk"))))
+
+    def search(self, text):
+        """Products whose SKU, name or one of whose tag names contains the text."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        tagged = self.model.tags.through.objects.filter(product=OuterRef("pk"), tag__name__icontains=text)
+        return self.filter(Q(sku__icontains=text) | Q(name__icontains=text) | Q(Exists(tagged)))
+
+
+class StockMovementQuerySet(models.QuerySet):
+    def total_for(self, product):
+        return self.filter(product=product).aggregate(total=Coalesce(Sum("delta"), 0))["total"]

@@ -1,0 +1,208 @@
+"""Every change of stock and of a product's status goes through here.
+
+Lock order: products are always locked with ``select_for_update().order_by("pk")``, so two
+transactions that touch the same products wait for each other instead of deadlocking.
+"""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.bulk import BulkResult
+from backoffice.errors import ServiceError
+from backoffice.history import record_bulk_history
+from inventory.choices import MovementReason, ProductStatus
+from inventory.models import Product, StockMovement
+
+INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
+ZERO_STOCK_CHANGE = _("A stock change must add or remove at least one unit.")
+RESTOCK_NOT_POSITIVE = _("A restock must add at least one unit.")
+REASON_REQUIRED = _("Say why the stock changes; the reason is kept in the product's history.")
+PRODUCTS_IN_ORDERS = _(
+    "%(count)d product(s) appear in orders and were not deleted: %(names)s. "
+    "Archive them instead: archiving keeps them out of the shop and keeps the order history."
+)
+
+SKIP_ALREADY_PUBLISHED = _("already published")
+SKIP_ALREADY_DRAFT = _("already unpublished")
+SKIP_ALREADY_ARCHIVED = _("already archived")
+SKIP_ARCHIVED = _("archived (publish them first)")
+SKIP_IN_ORDERS = _("they appear in orders (archive them instead)")
+
+BULK_BATCH = 2000
+
+
+def _ids(products):
+    if hasattr(products, "values_list"):
+        return list(products.order_by("pk").values_list("pk", flat=True))
+    return sorted(p.pk for p in products)
+
+
+def _lock_products(product_ids):
+    return list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk"))
+
+
+@transaction.atomic
+def apply_stock_changes(*, changes, reason, user, order=None, note="", history_reason=""):
+    """Apply ``{product: delta}`` under one lock on all the products, in pk order.
+
+    Refuses the whole change if any product would drop below zero without backorders.
+    Returns the movements written. Used by ``adjust_stock`` and by order placement.
+    """
+    deltas = defaultdict(int)
+    for product, delta in changes.items():
+        deltas[product.pk] += int(delta)
+    if any(delta == 0 for delta in deltas.values()):
+        raise ServiceError(ZERO_STOCK_CHANGE, code="zero_stock_change", field="delta")
+    locked = _lock_products(list(deltas))
+    movements = []
+    for product in locked:
+        delta = deltas[product.pk]
+        if product.stock + delta < 0 and not product.allow_backorder:
+            raise ServiceError(
+                INSUFFICIENT_STOCK,
+                code="insufficient_stock",
+                params={"sku": product.sku, "available": max(product.stock, 0), "requested": -delta},
+                field="quantity",
+            )
+        product.stock += delta
+        product._history_user = user
+        product._change_reason = history_reason or _movement_reason_text(reason, delta, order, note)
+        product.save(update_fields=["stock", "updated_at"])
+        movements.append(
+            StockMovement(
+                product=product,
+                delta=delta,
+                stock_after=product.stock,
+                reason=reason,
+                note=note[:255],
+                order=order,
+                user=user if getattr(user, "pk", None) else None,
+            )
+        )
+    StockMovement.objects.bulk_create(movements)
+    # Callers hold their own instances; give them the stock that is now true.
+    fresh = {product.pk: product.stock for product in locked}
+    for product in changes:
+        product.stock = fresh[product.pk]
+    return movements
+
+
+def _movement_reason_text(reason, delta, order, note):
+    text = f"stock {delta:+d} ({MovementReason(reason).label.lower()})"
+    if order is not None:
+        text += f" for {order.number}"
+    if note:
+        text += f": {note}"
+    return text
+
+
+def adjust_stock(*, product, delta, reason, user, order=None, note=""):
+    """Change one product's stock by ``delta`` and record why. Returns the movement."""
+    if reason == MovementReason.ADJUSTMENT and not note.strip():
+        raise ServiceError(REASON_REQUIRED, code="reason_required", field="note")
+    (movement,) = apply_stock_changes(changes={product: delta}, reason=reason, user=user, order=order, note=note)
+    return movement
+
+
+def restock(*, product, quantity, user, note=""):
+    if int(quantity) <= 0:
+        raise ServiceError(RESTOCK_NOT_POSITIVE, code="restock_not_positive", field="quantity")
+    return adjust_stock(product=product, delta=int(quantity), reason=MovementReason.RESTOCK, user=user, note=note)
+
+
+def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
+    """Lock the products, skip those a rule refuses, set the rest to ``to_status`` with history."""
+    result = BulkResult()
+    ids = _ids(products)
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(ids), BULK_BATCH):
+            locked = _lock_products(ids[start : start + BULK_BATCH])
+            to_change = []
+            for product in locked:
+                skip = next((why for rule, why in skip_rules if rule(product)), None)
+                if skip is not None:
+                    result.skipped[str(skip)].append(product)
+                    continue
+                product.status = to_status
+                if to_status == ProductStatus.PUBLISHED and product.published_at is None:
+                    product.published_at = now
+                product.updated_at = now
+                to_change.append(product)
+            if to_change:
+                # One UPDATE per batch; history rows (tags included) written right after.
+                by_published_at = defaultdict(list)
+                for product in to_change:
+                    by_published_at[product.published_at].append(product.pk)
+                for published_at, pks in by_published_at.items():
+                    Product.objects.filter(pk__in=pks).update(
+                        status=to_status, published_at=published_at, updated_at=now
+                    )
+                record_bulk_history(Product, to_change, user=user, reason=reason)
+                result.changed += len(to_change)
+    return result
+
+
+def publish_products(*, products, user, reason="published"):
+    return _bulk_set_status(
+        products,
+        user=user,
+        reason=reason,
+        to_status=ProductStatus.PUBLISHED,
+        skip_rules=[(lambda p: p.status == ProductStatus.PUBLISHED, SKIP_ALREADY_PUBLISHED)],
+    )
+
+
+def unpublish_products(*, products, user, reason="unpublished"):
+    return _bulk_set_status(
+        products,
+        user=user,
+        reason=reason,
+        to_status=ProductStatus.DRAFT,
+        skip_rules=[
+            (lambda p: p.status == ProductStatus.DRAFT, SKIP_ALREADY_DRAFT),
+            (lambda p: p.status == ProductStatus.ARCHIVED, SKIP_ARCHIVED),
+        ],
+    )
+
+
+def archive_products(*, products, user, reason="archived"):
+    return _bulk_set_status(
+        products,
+        user=user,
+        reason=reason,
+        to_status=ProductStatus.ARCHIVED,
+        skip_rules=[(lambda p: p.status == ProductStatus.ARCHIVED, SKIP_ALREADY_ARCHIVED)],
+    )
+
+
+@transaction.atomic
+def delete_products(*, products, user, reason="deleted"):
+    """Delete the products that appear in no order; refuse the rest by name.
+
+    Returns a ``BulkResult``; its ``message`` (empty when nothing was refused) names the
+    refused products and suggests archiving them.
+    """
+    from orders.models import OrderLine
+
+    result = BulkResult()
+    locked = _lock_products([p.pk for p in products])
+    in_orders = set(
+        OrderLine.objects.filter(product__in=[p.pk for p in locked]).values_list("product_id", flat=True).distinct()
+    )
+    refused = [p for p in locked if p.pk in in_orders]
+    if refused:
+        result.skipped[str(SKIP_IN_ORDERS)] = refused
+    for product in locked:
+        if product.pk in in_orders:
+            continue
+        product._history_user = user
+        product._change_reason = reason
+        product.delete()
+        result.changed += 1
+    names = ", ".join(f"{p.name} ({p.sku})" for p in refused)
+    result.message = PRODUCTS_IN_ORDERS % {"count": len(refused), "names": names} if refused else ""
+    return result

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from backoffice.models import TimeStampedModel
+from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
+from orders.pricing import RATE_FIELD
+from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Customer(TimeStampedModel):
+    Tier = CustomerTier
+
+    # A profile beside Django's User: most customers never log in to the back office.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+    )
+    email = models.EmailField(_("email"), max_length=254, unique=True, null=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    tier = models.CharField(
+        _("tier"), max_length=16, choices=CustomerTier.choices, default=CustomerTier.REGULAR, db_index=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self):
+        name = self.full_name
+        return f"{name} <{self.email}>" if name and self.email else (name or self.email or f"#{self.pk}")
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class OrderNumber(models.Model):
+    """A sequence of order numbers: inserting a row hands out the next number without locking others."""
+
+    class Meta:
+        verbose_name = _("order number")
+
+
+class Order(TimeStampedModel):
+    Status = OrderStatus
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True
+    )
+    placed_at = models.DateTimeField(_("placed at"), null=True, blank=True, db_index=True)
+    # The tier's rate when the order was placed: past orders keep their prices.
+    discount_rate = models.DecimalField(
+        _("discount rate"),
+        max_digits=RATE_FIELD.max_digits,
+        decimal_places=RATE_FIELD.decimal_places,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    shipping_name = models.CharField(_("ship to"), max_length=200, blank=True)
+    shipping_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    shipping_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
+    shipping_postcode = models.CharField(_("postcode"), max_length=20, blank=True)
+    shipping_country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. DE"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_rate__isnull=True) | Q(discount_rate__gte=0, discount_rate__lte=1),
+                name="order_discount_rate_0_to_1",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-placed_at"], name="order_status_placed_idx"),
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_placed_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def allowed_transitions(self):
+        return ALLOWED_TRANSITIONS.get(self.status, ())
+
+    def can_transition_to(self, status):
+        return status in self.allowed_transitions()
+
+
+class OrderLine(TimeStampedModel):
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        "inventory.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="order_lines"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    # The product's effective price at placement, kept when prices change later.
+    unit_price = models.DecimalField(_("unit price"), **MONEY, validators=[MinValueValidator(0)])
+
+    history = HistoricalRecords()
+    objects = OrderLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_unit_price_gte_0"),
+            models.UniqueConstraint(fields=["order", "product"], name="orderline_one_line_per_product"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x {self.product_id} @ {self.unit_price}"
+
+    @property
+    def line_total(self):
+        return self.quantity * self.unit_price

@@ -1,0 +1,108 @@
+"""Query building for customers and orders."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Round
+
+from orders.choices import REVENUE_STATUSES, OrderStatus
+from orders.pricing import RATE_FIELD, discount_rate_expression
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
+
+
+def _model(name):
+    from django.apps import apps
+
+    return apps.get_model("orders", name)
+
+
+class CustomerQuerySet(models.QuerySet):
+    def with_discount_rate(self):
+        return self.annotate(discount_rate=discount_rate_expression("tier"))
+
+    def with_order_stats(self):
+        """``order_count``, ``lifetime_value``, ``last_order_at``, ``last_order_number``.
+
+        Orders count once placed (drafts do not); lifetime value sums the totals of orders that
+        count as revenue (placed, paid, shipped, delivered). Each figure is its own correlated
+        subquery, so joins never multiply rows.
+        """
+        Order = _model("Order")
+        placed = Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT).order_by()
+        count = placed.values("customer").annotate(n=Count("pk")).values("n")
+        value = (
+            Order.objects.filter(customer=OuterRef("pk"), status__in=REVENUE_STATUSES)
+            .order_by()
+            .with_totals()
+            .values("customer")
+            .annotate(v=Sum("total"))
+            .values("v")
+        )
+        last = placed.order_by("-placed_at", "-pk")
+        return self.annotate(
+            order_count=Coalesce(Subquery(count), 0),
+            lifetime_value=Coalesce(Subquery(value, output_field=MONEY_FIELD), ZERO),
+            last_order_at=Subquery(last.values("placed_at")[:1]),
+            last_order_number=Subquery(last.values("number")[:1]),
+        )
+
+    def with_has_orders(self):
+        """``has_orders``: the customer has placed at least one order (drafts do not count)."""
+        Order = _model("Order")
+        return self.annotate(
+            has_orders=Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT))
+        )
+
+    def ordered_since(self, since):
+        """Customers with an order placed at or after ``since``."""
+        Order = _model("Order")
+        return self.filter(Exists(Order.objects.filter(customer=OuterRef("pk"), placed_at__gte=since)))
+
+    def never_ordered(self):
+        Order = _model("Order")
+        return self.exclude(
+            Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT))
+        )
+
+
+class OrderQuerySet(models.QuerySet):
+    def with_totals(self):
+        """``subtotal``, ``effective_discount_rate``, ``total`` and ``line_count``.
+
+        The subtotal is a subquery over the lines so that joins elsewhere never multiply it. The
+        rate is the one kept at placement; a draft has none yet and shows its customer's tier rate.
+        """
+        lines = _model("OrderLine").objects.filter(order=OuterRef("pk")).order_by().values("order")
+        line_sum = lines.annotate(
+            s=Sum(ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD))
+        ).values("s")
+        line_count = lines.annotate(n=Count("pk")).values("n")
+        rate = Coalesce("discount_rate", discount_rate_expression("customer__tier"), output_field=RATE_FIELD)
+        return self.annotate(
+            subtotal=Coalesce(Subquery(line_sum, output_field=MONEY_FIELD), ZERO),
+            line_count=Coalesce(Subquery(line_count), 0),
+            effective_discount_rate=rate,
+        ).annotate(
+            total=Round(
+                ExpressionWrapper(F("subtotal") * (Value(Decimal(1)) - F("effective_discount_rate")), MONEY_FIELD),
+                precision=2,
+                output_field=MONEY_FIELD,
+            )
+        )
+
+    def placed_between(self, start, end):
+        """Orders placed in the half-open interval [start, end)."""
+        return self.filter(placed_at__gte=start, placed_at__lt=end)
+
+    def revenue(self):
+        return self.filter(status__in=REVENUE_STATUSES)
+
+
+class OrderLineQuerySet(models.QuerySet):
+    def with_line_total(self):
+        return self.annotate(
+            line_total=ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD)
+        )

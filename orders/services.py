@@ -1,0 +1,254 @@
+"""Order placement and the order lifecycle: the only write path for orders and their stock."""
+
+from collections import OrderedDict
+from decimal import Decimal, InvalidOperation
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.bulk import BulkResult
+from backoffice.errors import ServiceError
+from backoffice.history import record_bulk_history
+from inventory.choices import MovementReason, ProductStatus
+from inventory.models import Product
+from inventory.services import apply_stock_changes
+from orders.choices import ALLOWED_TRANSITIONS, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
+from orders.models import Customer, Order, OrderLine, OrderNumber
+from orders.pricing import discount_rate_for
+
+EMPTY_ORDER = _("An order needs at least one line.")
+INVALID_QUANTITY = _("Quantity of %(sku)s must be a whole number of at least 1 (got %(quantity)s).")
+PRODUCT_NOT_FOR_SALE = _("%(sku)s cannot be ordered: it is %(status)s. Publish it first.")
+INVALID_TRANSITION = _("Order %(number)s cannot move from %(from)s to %(to)s. Allowed from %(from)s: %(allowed)s.")
+UNKNOWN_STATUS = _("%(status)s is not an order status.")
+UNKNOWN_TIER = _("%(tier)s is not a customer tier.")
+SKIP_SAME_TIER = _("already in that tier")
+
+ORDER_SHIPPED_SUBJECT = "Your order %(number)s is on its way"
+
+
+def next_order_number(when=None):
+    """``ORD-2026-000123``. Each call inserts into the number sequence: unique under concurrency."""
+    when = when or timezone.now()
+    return f"ORD-{when.year}-{OrderNumber.objects.create().pk:06d}"
+
+
+def sync_order_number_sequence():
+    """After rows were loaded with their own numbers (fixtures, seed_demo), move the sequence past them."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    highest = 0
+    for number in Order.objects.values_list("number", flat=True).iterator():
+        tail = number.rsplit("-", 1)[-1]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    if highest and not OrderNumber.objects.filter(pk__gte=highest).exists():
+        OrderNumber.objects.create(pk=highest)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [OrderNumber]):
+            cursor.execute(sql)
+
+
+def _whole_number(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+
+
+def _merge_lines(lines):
+    """``[(product, quantity)]`` -> ``{product: quantity}``; lines for one product are merged."""
+    merged = OrderedDict()
+    by_pk = {}
+    for product, quantity in lines:
+        whole = _whole_number(quantity)
+        if whole is None or whole < 1:
+            raise ServiceError(
+                INVALID_QUANTITY, code="invalid_quantity", params={"sku": product.sku, "quantity": quantity}
+            )
+        quantity = whole
+        product = by_pk.setdefault(product.pk, product)
+        merged[product] = merged.get(product, 0) + quantity
+    if not merged:
+        raise ServiceError(EMPTY_ORDER, code="empty_order", field="lines")
+    return merged
+
+
+def _priced_products(product_ids):
+    """Lock the products in pk order and read their effective prices; refuse any not for sale."""
+    list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk"))
+    priced = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).with_effective_price()}
+    for product in sorted(priced.values(), key=lambda p: p.pk):
+        if product.status != ProductStatus.PUBLISHED:
+            raise ServiceError(
+                PRODUCT_NOT_FOR_SALE,
+                code="product_not_for_sale",
+                params={"sku": product.sku, "status": product.get_status_display().lower()},
+                field="product",
+            )
+    return priced
+
+
+def _stamp(instance, user, reason):
+    instance._history_user = user
+    instance._change_reason = reason
+    return instance
+
+
+@transaction.atomic
+def place_order(*, customer, lines, user, shipping=None, notes=""):
+    """Place an order: lines at today's effective prices, stock taken, one transaction.
+
+    ``lines`` is ``[(product, quantity)]``; two lines for one product are merged into one.
+    Refuses an empty order, quantities below 1, products that are not published, and
+    quantities beyond stock (unless the product takes backorders). Nothing is written then.
+    """
+    merged = _merge_lines(lines)
+    priced = _priced_products([p.pk for p in merged])
+    now = timezone.now()
+    order = Order(
+        number=next_order_number(now),
+        customer=customer,
+        status=OrderStatus.PLACED,
+        placed_at=now,
+        discount_rate=discount_rate_for(customer.tier),
+        notes=notes,
+        created_by=user if getattr(user, "pk", None) else None,
+        **_shipping_fields(customer, shipping),
+    )
+    _stamp(order, user, "placed").save()
+    for product, quantity in merged.items():
+        line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
+        _stamp(line, user, f"placed in {order.number}").save()
+    apply_stock_changes(
+        changes={product: -quantity for product, quantity in merged.items()},
+        reason=MovementReason.SALE,
+        user=user,
+        order=order,
+    )
+    return order
+
+
+def _shipping_fields(customer, shipping):
+    shipping = dict(shipping or {})
+    shipping.setdefault("shipping_name", customer.full_name)
+    return {key: value for key, value in shipping.items() if key.startswith("shipping_")}
+
+
+@transaction.atomic
+def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
+    """A draft: no stock taken, prices shown at today's value and fixed again when it is placed."""
+    merged = _merge_lines(lines)
+    priced = {p.pk: p for p in Product.objects.filter(pk__in=[p.pk for p in merged]).with_effective_price()}
+    order = Order(
+        number=next_order_number(),
+        customer=customer,
+        status=OrderStatus.DRAFT,
+        notes=notes,
+        created_by=user if getattr(user, "pk", None) else None,
+        **_shipping_fields(customer, shipping),
+    )
+    _stamp(order, user, "draft created").save()
+    for product, quantity in merged.items():
+        line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
+        _stamp(line, user, f"added to draft {order.number}").save()
+    return order
+
+
+@transaction.atomic
+def transition_order(*, order, to_status, user, reason=""):
+    """Move an order along its lifecycle; the only way an order's status changes.
+
+    Placing a draft fixes its prices and takes stock; cancelling or refunding an order that
+    holds stock returns it (once: cancelled and refunded orders cannot move again).
+    """
+    if to_status not in OrderStatus.values:
+        raise ServiceError(UNKNOWN_STATUS, code="unknown_status", params={"status": to_status}, field="status")
+    locked = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    from_status = locked.status
+    allowed = ALLOWED_TRANSITIONS[from_status]
+    if to_status not in allowed:
+        raise ServiceError(
+            INVALID_TRANSITION,
+            code="invalid_transition",
+            params={
+                "number": locked.number,
+                "from": from_status,
+                "to": to_status,
+                "allowed": ", ".join(allowed) or _("nothing (final status)"),
+            },
+            field="status",
+        )
+    lines = list(locked.lines.select_related("product").order_by("product_id"))
+    history_reason = reason or f"status {from_status} -> {to_status}"
+    if to_status == OrderStatus.PLACED:
+        _place_draft(locked, lines, user, history_reason)
+    elif to_status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED) and from_status in STOCK_HOLDING_STATUSES:
+        apply_stock_changes(
+            changes={line.product: line.quantity for line in lines},
+            reason=MovementReason.CANCELLATION if to_status == OrderStatus.CANCELLED else MovementReason.REFUND,
+            user=user,
+            order=locked,
+            note=reason,
+        )
+    locked.status = to_status
+    _stamp(locked, user, history_reason).save()
+    if to_status == OrderStatus.SHIPPED and locked.customer.email:
+        transaction.on_commit(lambda: _mail_shipped(locked))
+    order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate
+    return locked
+
+
+def _place_draft(order, lines, user, reason):
+    if not lines:
+        raise ServiceError(EMPTY_ORDER, code="empty_order", field="lines")
+    priced = _priced_products([line.product_id for line in lines])
+    for line in lines:
+        line.unit_price = priced[line.product_id].effective_price
+        _stamp(line, user, f"price fixed at placement of {order.number}").save(update_fields=["unit_price", "updated_at"])
+    order.placed_at = timezone.now()
+    order.discount_rate = discount_rate_for(order.customer.tier)
+    apply_stock_changes(
+        changes={line.product: -line.quantity for line in lines}, reason=MovementReason.SALE, user=user, order=order
+    )
+
+
+def _mail_shipped(order):
+    send_mail(
+        ORDER_SHIPPED_SUBJECT % {"number": order.number},
+        f"Hello {order.customer.first_name or order.customer.email},\n\n"
+        f"your order {order.number} has been shipped.\n",
+        None,
+        [order.customer.email],
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def change_customer_tier(*, customers, tier, user, reason=""):
+    """Set the tier of many customers, with history; customers already in it are skipped."""
+    if tier not in CustomerTier.values:
+        raise ServiceError(UNKNOWN_TIER, code="unknown_tier", params={"tier": tier}, field="tier")
+    result = BulkResult()
+    ids = [c.pk for c in customers]
+    locked = list(Customer.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    changing = []
+    now = timezone.now()
+    for customer in locked:
+        if customer.tier == tier:
+            result.skipped[str(SKIP_SAME_TIER)].append(customer)
+            continue
+        customer.tier = tier
+        customer.updated_at = now
+        changing.append(customer)
+    if changing:
+        Customer.objects.filter(pk__in=[c.pk for c in changing]).update(tier=tier, updated_at=now)
+        record_bulk_history(Customer, changing, user=user, reason=reason or f"tier set to {tier}")
+    result.changed = len(changing)
+    return result
