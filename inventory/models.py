@@ -43,6 +43,7 @@ class Category(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        permissions = [("import_category", "Can import categories"), ("export_category", "Can export categories")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(default_price__isnull=True) | Q(default_price__gte=0),
@@ -87,6 +88,7 @@ class Tag(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
+        permissions = [("import_tag", "Can import tags"), ("export_tag", "Can export tags")]
 
     def __str__(self):
         return self.name
@@ -137,6 +139,11 @@ class Product(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        permissions = [
+            ("import_product", "Can import products"),
+            ("export_product", "Can export products"),
+            ("adjust_stock_product", "Can adjust the stock of products"),
+        ]
         constraints = [
             # Backordered units are negative stock; without backorders stock never drops below zero.
             models.CheckConstraint(
@@ -201,6 +208,7 @@ class StockMovement(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
+        permissions = [("export_stockmovement", "Can export stock movements")]
         constraints = [models.CheckConstraint(condition=~Q(delta=0), name="stockmovement_delta_not_0")]
         indexes = [models.Index(fields=["product", "-created_at"], name="movement_product_time_idx")]
 

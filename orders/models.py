@@ -41,6 +41,7 @@ class Customer(TimeStampedModel):
         ordering = ["last_name", "first_name", "pk"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [("import_customer", "Can import customers"), ("export_customer", "Can export customers")]
 
     def __str__(self):
         name = self.full_name
@@ -101,6 +102,7 @@ class Order(TimeStampedModel):
         ordering = ["-placed_at", "-pk"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
+        permissions = [("export_order", "Can export orders")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_rate__isnull=True) | Q(discount_rate__gte=0, discount_rate__lte=1),
