@@ -16,8 +16,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 NON_NEGATIVE = [MinValueValidator(0)]
 
 BACKORDERS_OUTSTANDING = _(
-    "This product has %(count)d unit(s) on backorder (stock %(stock)d). "
-    "Restock it before turning backorders off."
+    "This product has %(count)d unit(s) on backorder (stock %(stock)d). Restock it before turning backorders off."
 )
 
 
@@ -146,9 +145,7 @@ class Product(TimeStampedModel):
         ]
         constraints = [
             # Backordered units are negative stock; without backorders stock never drops below zero.
-            models.CheckConstraint(
-                condition=Q(stock__gte=0) | Q(allow_backorder=True), name="product_stock_gte_0"
-            ),
+            models.CheckConstraint(condition=Q(stock__gte=0) | Q(allow_backorder=True), name="product_stock_gte_0"),
             models.CheckConstraint(condition=Q(price__isnull=True) | Q(price__gte=0), name="product_price_gte_0"),
             models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_gte_0"),
         ]

@@ -58,14 +58,15 @@ class OrderNumber(models.Model):
     class Meta:
         verbose_name = _("order number")
 
+    def __str__(self):
+        return f"{self.pk:06d}"
+
 
 class Order(TimeStampedModel):
     Status = OrderStatus
 
     number = models.CharField(_("number"), max_length=32, unique=True)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
-    )
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(
         _("status"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True
     )

@@ -1,5 +1,6 @@
 """Order placement and the order lifecycle: the only write path for orders and their stock."""
 
+import logging
 from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,8 @@ from inventory.services import apply_stock_changes
 from orders.choices import ALLOWED_TRANSITIONS, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine, OrderNumber
 from orders.pricing import discount_rate_for
+
+logger = logging.getLogger(__name__)
 
 EMPTY_ORDER = _("An order needs at least one line.")
 INVALID_QUANTITY = _("Quantity of %(sku)s must be a whole number of at least 1 (got %(quantity)s).")
@@ -211,7 +214,9 @@ def _place_draft(order, lines, user, reason):
     priced = _priced_products([line.product_id for line in lines])
     for line in lines:
         line.unit_price = priced[line.product_id].effective_price
-        _stamp(line, user, f"price fixed at placement of {order.number}").save(update_fields=["unit_price", "updated_at"])
+        _stamp(line, user, f"price fixed at placement of {order.number}").save(
+            update_fields=["unit_price", "updated_at"]
+        )
     order.placed_at = timezone.now()
     order.discount_rate = discount_rate_for(order.customer.tier)
     apply_stock_changes(
@@ -220,14 +225,17 @@ def _place_draft(order, lines, user, reason):
 
 
 def _mail_shipped(order):
-    send_mail(
-        ORDER_SHIPPED_SUBJECT % {"number": order.number},
-        f"Hello {order.customer.first_name or order.customer.email},\n\n"
-        f"your order {order.number} has been shipped.\n",
-        None,
-        [order.customer.email],
-        fail_silently=True,
-    )
+    # Runs after commit: a mail server that is down must not undo a shipment.
+    try:
+        send_mail(
+            ORDER_SHIPPED_SUBJECT % {"number": order.number},
+            f"Hello {order.customer.first_name or order.customer.email},\n\n"
+            f"your order {order.number} has been shipped.\n",
+            None,
+            [order.customer.email],
+        )
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not send the shipping mail for %s", order.number)
 
 
 @transaction.atomic
