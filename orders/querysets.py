@@ -63,9 +63,7 @@ class CustomerQuerySet(models.QuerySet):
 
     def never_ordered(self):
         Order = _model("Order")
-        return self.exclude(
-            Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT))
-        )
+        return self.exclude(Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT)))
 
 
 class OrderQuerySet(models.QuerySet):
@@ -103,6 +101,4 @@ class OrderQuerySet(models.QuerySet):
 
 class OrderLineQuerySet(models.QuerySet):
     def with_line_total(self):
-        return self.annotate(
-            line_total=ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD)
-        )
+        return self.annotate(line_total=ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD))
