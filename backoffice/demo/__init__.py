@@ -1,0 +1,1 @@
+"""Demo data: the fixture builder, its loader, and the synthetic data generator for benchmarks."""
