@@ -1,0 +1,28 @@
+"""``/api/v1/``: the endpoints, JWT token views, the OpenAPI schema and its interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
+
+from inventory.api.views import CategoryViewSet, ProductViewSet, TagViewSet
+from orders.api.views import CustomerViewSet, OrderViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("tags", TagViewSet, basename="tag")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("token/", TokenObtainPairView.as_view(), name="token_obtain_pair"),
+    path("token/refresh/", TokenRefreshView.as_view(), name="token_refresh"),
+    path("token/verify/", TokenVerifyView.as_view(), name="token_verify"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

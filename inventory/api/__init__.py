@@ -1,0 +1,1 @@
+"""The catalogue's REST endpoints: products, categories and tags."""
