@@ -47,76 +47,92 @@ TAGS = {
 # Kinds: "" a normal product, restocked when it runs low; "draft" never published;
 # "archived" sold for a while, then archived; "soldout" ends with no stock;
 # "backorder" takes orders beyond its stock.
-# sku | name | category | own price ("-" = none) | cost | tags | kind
+# Rows under a "[category]" line: sku | name | own price ("-" = none) | cost | tags | kind
 PRODUCTS_TABLE = """
-TSH-ORG-WHT-M   | Organic cotton T-shirt, white, M        | T-shirts              | -      | 6.20  | organic basics unisex best |
-TSH-ORG-BLK-L   | Organic cotton T-shirt, black, L        | T-shirts              | -      | 6.20  | organic basics unisex      |
-TSH-STR-NVY-M   | Breton striped T-shirt, navy, M         | T-shirts              | 24.90  | 8.10  | best                       |
-TSH-PKT-OLV-S   | Pocket T-shirt, olive, S                | T-shirts              | -      | 5.90  | basics                     | archived
-TSH-LS-GRY-M    | Long-sleeve T-shirt, heather grey, M    | T-shirts              | 27.50  | 9.00  | basics winter              |
-TSH-KID-YLW-116 | Kids' T-shirt, sunflower yellow, 116    | T-shirts              | 14.90  | 4.50  | kids organic               |
-HOD-ZIP-GRY-M   | Zip hoodie, grey melange, M             | Hoodies & Sweatshirts | -      | 17.00 | unisex best                |
-HOD-PUL-BLK-L   | Pullover hoodie, black, L               | Hoodies & Sweatshirts | 54.00  | 18.50 | unisex                     |
-SWT-CRW-SND-M   | Crew-neck sweatshirt, sand, M           | Hoodies & Sweatshirts | -      | 15.00 | basics                     |
-SWT-REC-FOR-L   | Recycled fleece sweatshirt, forest, L   | Hoodies & Sweatshirts | 59.00  | 21.00 | recycled eco               | soldout
-HOD-KID-RED-128 | Kids' hoodie, red, 128                  | Hoodies & Sweatshirts | 34.90  | 11.00 | kids                       |
-TRS-CHN-BEI-32  | Slim chinos, beige, 32/32               | Trousers              | 69.00  | 24.00 | basics                     |
-TRS-JNS-IND-32  | Straight jeans, indigo, 32/34           | Trousers              | 89.00  | 31.00 | best                       |
-TRS-LIN-NAT-M   | Linen trousers, natural, M              | Trousers              | 79.00  | 27.00 | summer eco                 | soldout
-TRS-JOG-BLK-L   | Jogging trousers, black, L              | Trousers              | 44.00  | 14.00 | unisex                     |
-TRS-CRD-BRN-34  | Corduroy trousers, brown, 34/32         | Trousers              | 74.00  | 26.00 | new winter                 | draft
-TRS-SHT-KHK-M   | Cargo shorts, khaki, M                  | Trousers              | 49.00  | 16.00 | summer sale                |
-JKT-RAIN-YLW-M  | Rain jacket, yellow, M                  | Jackets               | -      | 42.00 | unisex                     |
-JKT-DWN-BLK-L   | Down jacket, black, L                   | Jackets               | 189.00 | 71.00 | winter premium             | backorder
-JKT-DNM-IND-M   | Denim jacket, indigo, M                 | Jackets               | 99.00  | 35.00 | best                       |
-JKT-QLT-OLV-M   | Quilted vest, olive, M                  | Jackets               | -      | 38.00 | sale                       | archived
-KNT-MER-NVY-M   | Merino crew-neck jumper, navy, M        | Knitwear              | 89.00  | 30.00 | winter premium             | backorder
-KNT-CBL-CRM-L   | Cable-knit jumper, cream, L             | Knitwear              | 99.00  | 34.00 | winter handmade            |
-KNT-CRD-GRY-M   | Cardigan, charcoal, M                   | Knitwear              | 84.00  | 29.00 | basics                     |
-KNT-ALP-RST-S   | Alpaca blend jumper, rust, S            | Knitwear              | 129.00 | 48.00 | new premium limited        | draft
-ACC-BEA-BLK     | Ribbed beanie, black                    | Hats & Scarves        | -      | 5.00  | winter unisex best         |
-ACC-BEA-MUS     | Ribbed beanie, mustard                  | Hats & Scarves        | -      | 5.00  | winter unisex              | soldout
-ACC-SCF-WOL-GRY | Wool scarf, grey                        | Hats & Scarves        | 39.00  | 12.00 | winter gift                |
-ACC-CAP-NVY     | Baseball cap, navy                      | Hats & Scarves        | 22.00  | 6.50  | summer unisex              |
-ACC-BUC-SND     | Bucket hat, sand                        | Hats & Scarves        | -      | 6.00  | summer                     | archived
-BAG-TOT-NAT     | Canvas tote bag, natural                | Bags                  | 18.00  | 4.00  | organic eco gift           |
-BAG-BPK-BLK     | Roll-top backpack, black                | Bags                  | 79.00  | 28.00 | recycled                   |
-BAG-WKD-BRN     | Weekender bag, waxed cotton             | Bags                  | 139.00 | 52.00 | premium gift               | backorder
-BAG-GYM-GRY     | Gym sack, grey                          | Bags                  | 15.00  | 3.50  | basics                     |
-BAG-CRS-CGN     | Leather crossbody bag, cognac           | Bags                  | 109.00 | 40.00 | new premium                | draft
-SCK-BMB-BLK-3   | Bamboo socks, black, 3-pack             | Socks                 | 19.90  | 5.50  | eco basics best            |
-SCK-WOL-GRY     | Wool hiking socks, grey                 | Socks                 | -      | 3.20  | winter                     |
-SCK-STR-MUL     | Striped socks, multicolour              | Socks                 | -      | 2.40  | gift                       |
-SCK-KID-5PK     | Kids' socks, 5-pack                     | Socks                 | 14.90  | 4.00  | kids                       | draft
-SCK-ANK-WHT     | Ankle socks, white                      | Socks                 | -      | 2.00  | basics summer              |
-BED-DUV-LIN-DBL | Linen duvet cover, double               | Bedding               | 119.00 | 44.00 | premium eco                |
-BED-DUV-PER-SGL | Percale duvet cover, single             | Bedding               | -      | 19.00 | sale                       | archived
-BED-PIL-LIN-2   | Linen pillowcases, pair                 | Bedding               | 39.00  | 12.00 | eco                        |
-BED-SHT-JRS-DBL | Jersey fitted sheet, double             | Bedding               | -      | 18.00 | basics                     |
-BED-THR-WOL     | Wool throw blanket                      | Bedding               | 89.00  | 33.00 | winter gift handmade       | backorder
-KIT-MUG-STW-WHT | Stoneware mug, white                    | Kitchen               | 12.50  | 3.10  | handmade gift best         |
-KIT-TEA-LIN-3   | Linen tea towels, set of 3              | Kitchen               | 19.00  | 5.80  | eco                        |
-KIT-APR-DNM     | Denim apron                             | Kitchen               | 34.00  | 11.00 | gift                       |
-KIT-BRD-OAK     | Oak chopping board                      | Kitchen               | 45.00  | 15.00 | handmade                   | soldout
-KIT-JAR-GLS-1L  | Glass storage jar, 1 l                  | Kitchen               | -      | 2.60  | eco                        |
-DEC-CUS-VLV-GRN | Velvet cushion cover, green             | Decor                 | -      | 7.50  | new                        |
-DEC-CND-SOY     | Soy candle, fig                         | Decor                 | 22.00  | 5.00  | gift handmade best         |
-DEC-VAS-CER     | Ceramic vase, speckled                  | Decor                 | -      | 9.00  | handmade                   |
-DEC-FRM-OAK-A4  | Oak picture frame, A4                   | Decor                 | 32.00  | 9.50  | gift                       |
-DEC-PLN-BSK     | Seagrass plant basket                   | Decor                 | -      | 8.00  | new eco                    | draft
-BTH-TWL-WAF-L   | Waffle bath towel, large                | Bath                  | 29.00  | 8.80  | organic                    |
-BTH-TWL-HND     | Hand towel, cotton                      | Bath                  | 14.00  | 3.90  | basics                     |
-BTH-ROB-WAF     | Waffle bathrobe                         | Bath                  | 69.00  | 24.00 | premium gift               |
-BTH-MAT-CTN     | Cotton bath mat                         | Bath                  | -      | 3.00  | basics                     |
-BTH-SOP-OLV     | Olive oil soap                          | Bath                  | 6.50   | 1.40  | handmade eco               |
+[T-shirts]
+TSH-ORG-WHT-M   | Organic cotton T-shirt, white, M      |      - |  6.20 | organic basics unisex best
+TSH-ORG-BLK-L   | Organic cotton T-shirt, black, L      |      - |  6.20 | organic basics unisex
+TSH-STR-NVY-M   | Breton striped T-shirt, navy, M       |  24.90 |  8.10 | best
+TSH-PKT-OLV-S   | Pocket T-shirt, olive, S              |      - |  5.90 | basics                     | archived
+TSH-LS-GRY-M    | Long-sleeve T-shirt, heather grey, M  |  27.50 |  9.00 | basics winter
+TSH-KID-YLW-116 | Kids' T-shirt, sunflower yellow, 116  |  14.90 |  4.50 | kids organic
+[Hoodies & Sweatshirts]
+HOD-ZIP-GRY-M   | Zip hoodie, grey melange, M           |      - | 17.00 | unisex best
+HOD-PUL-BLK-L   | Pullover hoodie, black, L             |  54.00 | 18.50 | unisex
+SWT-CRW-SND-M   | Crew-neck sweatshirt, sand, M         |      - | 15.00 | basics
+SWT-REC-FOR-L   | Recycled fleece sweatshirt, forest, L |  59.00 | 21.00 | recycled eco               | soldout
+HOD-KID-RED-128 | Kids' hoodie, red, 128                |  34.90 | 11.00 | kids
+[Trousers]
+TRS-CHN-BEI-32  | Slim chinos, beige, 32/32             |  69.00 | 24.00 | basics
+TRS-JNS-IND-32  | Straight jeans, indigo, 32/34         |  89.00 | 31.00 | best
+TRS-LIN-NAT-M   | Linen trousers, natural, M            |  79.00 | 27.00 | summer eco                 | soldout
+TRS-JOG-BLK-L   | Jogging trousers, black, L            |  44.00 | 14.00 | unisex
+TRS-CRD-BRN-34  | Corduroy trousers, brown, 34/32       |  74.00 | 26.00 | new winter                 | draft
+TRS-SHT-KHK-M   | Cargo shorts, khaki, M                |  49.00 | 16.00 | summer sale
+[Jackets]
+JKT-RAIN-YLW-M  | Rain jacket, yellow, M                |      - | 42.00 | unisex
+JKT-DWN-BLK-L   | Down jacket, black, L                 | 189.00 | 71.00 | winter premium             | backorder
+JKT-DNM-IND-M   | Denim jacket, indigo, M               |  99.00 | 35.00 | best
+JKT-QLT-OLV-M   | Quilted vest, olive, M                |      - | 38.00 | sale                       | archived
+[Knitwear]
+KNT-MER-NVY-M   | Merino crew-neck jumper, navy, M      |  89.00 | 30.00 | winter premium             | backorder
+KNT-CBL-CRM-L   | Cable-knit jumper, cream, L           |  99.00 | 34.00 | winter handmade
+KNT-CRD-GRY-M   | Cardigan, charcoal, M                 |  84.00 | 29.00 | basics
+KNT-ALP-RST-S   | Alpaca blend jumper, rust, S          | 129.00 | 48.00 | new premium limited        | draft
+[Hats & Scarves]
+ACC-BEA-BLK     | Ribbed beanie, black                  |      - |  5.00 | winter unisex best
+ACC-BEA-MUS     | Ribbed beanie, mustard                |      - |  5.00 | winter unisex              | soldout
+ACC-SCF-WOL-GRY | Wool scarf, grey                      |  39.00 | 12.00 | winter gift
+ACC-CAP-NVY     | Baseball cap, navy                    |  22.00 |  6.50 | summer unisex
+ACC-BUC-SND     | Bucket hat, sand                      |      - |  6.00 | summer                     | archived
+[Bags]
+BAG-TOT-NAT     | Canvas tote bag, natural              |  18.00 |  4.00 | organic eco gift
+BAG-BPK-BLK     | Roll-top backpack, black              |  79.00 | 28.00 | recycled
+BAG-WKD-BRN     | Weekender bag, waxed cotton           | 139.00 | 52.00 | premium gift               | backorder
+BAG-GYM-GRY     | Gym sack, grey                        |  15.00 |  3.50 | basics
+BAG-CRS-CGN     | Leather crossbody bag, cognac         | 109.00 | 40.00 | new premium                | draft
+[Socks]
+SCK-BMB-BLK-3   | Bamboo socks, black, 3-pack           |  19.90 |  5.50 | eco basics best
+SCK-WOL-GRY     | Wool hiking socks, grey               |      - |  3.20 | winter
+SCK-STR-MUL     | Striped socks, multicolour            |      - |  2.40 | gift
+SCK-KID-5PK     | Kids' socks, 5-pack                   |  14.90 |  4.00 | kids                       | draft
+SCK-ANK-WHT     | Ankle socks, white                    |      - |  2.00 | basics summer
+[Bedding]
+BED-DUV-LIN-DBL | Linen duvet cover, double             | 119.00 | 44.00 | premium eco
+BED-DUV-PER-SGL | Percale duvet cover, single           |      - | 19.00 | sale                       | archived
+BED-PIL-LIN-2   | Linen pillowcases, pair               |  39.00 | 12.00 | eco
+BED-SHT-JRS-DBL | Jersey fitted sheet, double           |      - | 18.00 | basics
+BED-THR-WOL     | Wool throw blanket                    |  89.00 | 33.00 | winter gift handmade       | backorder
+[Kitchen]
+KIT-MUG-STW-WHT | Stoneware mug, white                  |  12.50 |  3.10 | handmade gift best
+KIT-TEA-LIN-3   | Linen tea towels, set of 3            |  19.00 |  5.80 | eco
+KIT-APR-DNM     | Denim apron                           |  34.00 | 11.00 | gift
+KIT-BRD-OAK     | Oak chopping board                    |  45.00 | 15.00 | handmade                   | soldout
+KIT-JAR-GLS-1L  | Glass storage jar, 1 l                |      - |  2.60 | eco
+[Decor]
+DEC-CUS-VLV-GRN | Velvet cushion cover, green           |      - |  7.50 | new
+DEC-CND-SOY     | Soy candle, fig                       |  22.00 |  5.00 | gift handmade best
+DEC-VAS-CER     | Ceramic vase, speckled                |      - |  9.00 | handmade
+DEC-FRM-OAK-A4  | Oak picture frame, A4                 |  32.00 |  9.50 | gift
+DEC-PLN-BSK     | Seagrass plant basket                 |      - |  8.00 | new eco                    | draft
+[Bath]
+BTH-TWL-WAF-L   | Waffle bath towel, large              |  29.00 |  8.80 | organic
+BTH-TWL-HND     | Hand towel, cotton                    |  14.00 |  3.90 | basics
+BTH-ROB-WAF     | Waffle bathrobe                       |  69.00 | 24.00 | premium gift
+BTH-MAT-CTN     | Cotton bath mat                       |      - |  3.00 | basics
+BTH-SOP-OLV     | Olive oil soap                        |   6.50 |  1.40 | handmade eco
 """
 
 
 def products():
     """The product table as dicts: sku, name, category, price (None = no own price), cost, tags, kind."""
     rows = []
+    category = None
     for line in PRODUCTS_TABLE.strip().splitlines():
-        sku, name, category, price, cost, tags, kind = (cell.strip() for cell in line.split("|"))
+        if line.startswith("["):
+            category = line.strip("[]")
+            continue
+        sku, name, price, cost, tags, kind = ([cell.strip() for cell in line.split("|")] + [""])[:6]
         rows.append(
             {
                 "sku": sku,

@@ -14,7 +14,8 @@ GENERATED_LENGTH = 20
 ALPHABET = string.ascii_letters + string.digits + "!#%+-.:=?@^_"
 ALREADY_EXISTS = "User '%(username)s' already exists; nothing changed (its password is never reset here)."
 NOT_SUPERUSER = "Note: '%(username)s' is not a superuser. Use `manage.py createsuperuser` for another account."
-WEAK_PASSWORD = "DJANGO_ADMIN_PASSWORD is too weak, so no user was created:\n%(problems)s"
+CREATED_FROM_ENV = "Superuser '%(username)s' created with the password from DJANGO_ADMIN_PASSWORD."
+WEAK_PASSWORD = "DJANGO_ADMIN_PASSWORD is too weak, so no user was created:\n%(problems)s"  # noqa: S105
 
 
 def generate_password():
@@ -50,7 +51,8 @@ class Command(BaseCommand):
             try:
                 validate_password(password, user=User(username=USERNAME))
             except ValidationError as error:
-                raise CommandError(WEAK_PASSWORD % {"problems": "\n".join(f"  - {m}" for m in error.messages)})
+                problems = "\n".join(f"  - {message}" for message in error.messages)
+                raise CommandError(WEAK_PASSWORD % {"problems": problems}) from None
         User.objects.create_superuser(username=USERNAME, email="", password=password)
         if generated:
             rule = "=" * 64
@@ -66,4 +68,4 @@ class Command(BaseCommand):
                 )
             )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Superuser '{USERNAME}' created with the password from DJANGO_ADMIN_PASSWORD."))
+            self.stdout.write(self.style.SUCCESS(CREATED_FROM_ENV % {"username": USERNAME}))
