@@ -22,6 +22,4 @@ class Command(BaseCommand):
             return
         counts, shift = load_demo_data(fixture=fixture)
         summary = ", ".join(f"{count} {model._meta.verbose_name_plural}" for model, count in counts.items())
-        self.stdout.write(
-            self.style.SUCCESS(f"Loaded demo data: {summary}. Dates moved forward by {shift.days} days.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Loaded demo data: {summary}. Dates moved forward by {shift.days} days."))
