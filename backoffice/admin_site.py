@@ -1,7 +1,12 @@
-"""Small callbacks the Unfold settings point at."""
+"""Small callbacks the Unfold settings point at: environment label, sidebar, badges, command search."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connections
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from unfold.dataclasses import SearchResult
 
 ENVIRONMENT_LABELS = {
     "development": (_("Development"), "info"),
@@ -9,6 +14,150 @@ ENVIRONMENT_LABELS = {
     "production": (_("Production"), "danger"),
 }
 
+# How many hits per model the command palette lists; it searches as the user types.
+COMMAND_RESULTS_PER_MODEL = 8
+
 
 def environment_callback(request):
     return ENVIRONMENT_LABELS.get(settings.ENVIRONMENT, (settings.ENVIRONMENT, "info"))
+
+
+def low_stock_badge(request):
+    """The number beside "Products" in the sidebar: products still for sale that run low."""
+    from inventory.models import Product
+
+    if not request.user.has_perm("inventory.view_product"):
+        return ""
+    count = Product.objects.low_stock().count()
+    return str(count) if count else ""
+
+
+def _can(*perms):
+    def check(request):
+        return any(request.user.has_perm(perm) for perm in perms)
+
+    return check
+
+
+def _item(title, icon, model, extra_perms=()):
+    app_label, model_name = model.split(".")
+    return {
+        "title": title,
+        "icon": icon,
+        "link": reverse_lazy(f"admin:{app_label}_{model_name}_changelist"),
+        "permission": _can(f"{app_label}.view_{model_name}", f"{app_label}.change_{model_name}", *extra_perms),
+    }
+
+
+def sidebar_navigation(request):
+    """Sidebar groups; each item shows only for users who may view its model."""
+    products = _item(_("Products"), "inventory_2", "inventory.product")
+    products["badge"] = "backoffice.admin_site.low_stock_badge"
+    groups = [
+        {
+            "title": _("Catalogue"),
+            "items": [
+                products,
+                _item(_("Categories"), "category", "inventory.category"),
+                _item(_("Tags"), "sell", "inventory.tag"),
+                _item(_("Stock movements"), "swap_vert", "inventory.stockmovement"),
+            ],
+        },
+        {"title": _("Sales"), "items": [_item(_("Orders"), "receipt_long", "orders.order")]},
+        {"title": _("Customers"), "items": [_item(_("Customers"), "group", "orders.customer")]},
+        {
+            "title": _("Access"),
+            "items": [
+                _item(_("Users"), "person", "auth.user"),
+                _item(_("Groups"), "shield_person", "auth.group"),
+            ],
+        },
+    ]
+    dashboard = {
+        "title": _("Overview"),
+        "items": [{"title": _("Dashboard"), "icon": "dashboard", "link": reverse_lazy("admin:index")}],
+    }
+    # A group whose items the user may not see is left out whole.
+    return [dashboard] + [g for g in groups if any(item["permission"](request) for item in g["items"])]
+
+
+def command_search(request, term):
+    """Command palette: products by SKU/name/tag, customers by name/email, orders by number.
+
+    Each model is searched only when the user may view it, and at most a few rows are read.
+    """
+    from inventory.models import Product
+    from orders.models import Customer, Order
+
+    term = (term or "").strip()
+    if len(term) < 2:
+        return []
+    user = request.user
+    results = []
+    if user.has_perm("inventory.view_product"):
+        for product in Product.objects.search(term).order_by("name", "pk")[:COMMAND_RESULTS_PER_MODEL]:
+            results.append(_result(product, _("Product"), "inventory_2", "admin:inventory_product_change"))
+    if user.has_perm("orders.view_customer"):
+        customers = Customer.objects.filter(_text_q(term, ["email", "first_name", "last_name", "phone"])).order_by(
+            "last_name", "first_name", "pk"
+        )
+        for customer in customers[:COMMAND_RESULTS_PER_MODEL]:
+            results.append(_result(customer, _("Customer"), "person", "admin:orders_customer_change"))
+    if user.has_perm("orders.view_order"):
+        orders = Order.objects.filter(_text_q(term, ["number", "customer__email"])).select_related("customer")
+        for order in orders.order_by("-placed_at", "-pk")[:COMMAND_RESULTS_PER_MODEL]:
+            results.append(
+                SearchResult(
+                    title=f"{order.number} ({order.get_status_display()})",
+                    description=str(_("Order of %(customer)s") % {"customer": order.customer}),
+                    link=reverse("admin:orders_order_change", args=[order.pk]),
+                    icon="receipt_long",
+                )
+            )
+    return results
+
+
+def _text_q(term, fields):
+    from django.db.models import Q
+
+    query = Q()
+    for name in fields:
+        query |= Q(**{f"{name}__icontains": term})
+    return query
+
+
+def _result(obj, kind, icon, url_name):
+    return SearchResult(title=str(obj), description=str(kind), link=reverse(url_name, args=[obj.pk]), icon=icon)
+
+
+class EstimatedCountPaginator(Paginator):
+    """Paginator that does not count a huge table on every page view.
+
+    On PostgreSQL, an unfiltered list of a table the planner believes holds more than
+    ``ESTIMATE_ABOVE`` rows uses the planner's estimate (``pg_class.reltuples``); filtered
+    lists and small tables are counted exactly, as everywhere else.
+    """
+
+    ESTIMATE_ABOVE = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        query = getattr(queryset, "query", None)
+        if query is not None and not query.where and not query.combinator:
+            estimate = _estimated_rows(queryset)
+            if estimate is not None and estimate > self.ESTIMATE_ABOVE:
+                return estimate
+        return super().count
+
+
+def _estimated_rows(queryset):
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] and row[0] > 0 else None

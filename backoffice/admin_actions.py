@@ -1,0 +1,79 @@
+"""Bulk admin actions that ask for input or confirmation on an intermediate page.
+
+Django runs admin actions on POST only. An action built with ``form_action`` answers the first
+POST (from the changelist) with a page holding its form and the selected rows; the second POST
+(``apply``) validates the form and calls the service. Refusals (``ServiceError``) become error
+messages, never a 500.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminTextInputWidget
+
+from backoffice.errors import ServiceError
+
+APPLY_FIELD = "apply"
+SELECTION_LIMIT = 10_000
+TOO_MANY_SELECTED = _(
+    "Select at most %(limit)d rows for this action (%(count)d selected). Narrow the list with filters."
+)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=True,
+        help_text=_("Kept in the history of every changed row."),
+        widget=UnfoldAdminTextInputWidget,
+    )
+
+
+def form_action(modeladmin, request, queryset, *, form_class, title, perform, intro="", danger=False):
+    """Show ``form_class`` for the selected rows, then run ``perform(queryset, cleaned_data)``.
+
+    ``perform`` returns the message to show (its level is success, or warning when the text says
+    something was skipped). Returns ``None`` after applying, so Django redirects to the list.
+    """
+    if request.method != "POST":
+        raise PermissionDenied
+    count = queryset.count()
+    if count > SELECTION_LIMIT:
+        modeladmin.message_user(request, TOO_MANY_SELECTED % {"limit": SELECTION_LIMIT, "count": count}, messages.ERROR)
+        return None
+    form = form_class(request.POST if APPLY_FIELD in request.POST else None)
+    if APPLY_FIELD in request.POST and form.is_valid():
+        try:
+            text, level = perform(queryset, form.cleaned_data)
+        except ServiceError as error:
+            modeladmin.message_user(request, error.message, messages.ERROR)
+            return None
+        modeladmin.message_user(request, text, level)
+        return None
+    opts = modeladmin.model._meta
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "danger": danger,
+        "form": form,
+        "opts": opts,
+        "queryset": queryset[:50],
+        "count": count,
+        "action": request.POST.get("action", ""),
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "apply_field": APPLY_FIELD,
+        "preserved_query": request.GET.urlencode(),
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/bulk_action_form.html", context)
+
+
+def result_level(result):
+    return messages.WARNING if result.skipped_count or result.message else messages.SUCCESS

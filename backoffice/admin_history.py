@@ -1,0 +1,69 @@
+"""History in the admin: who changed what and why, for every tracked model.
+
+``TrackedAdmin`` wraps simple-history's admin (with Unfold's templates): every save through an
+admin form records the acting user and a reason, and a revert is allowed only with the change
+permission and is itself recorded as "reverted to version of <date>".
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+REVERT_REASON = "reverted to version of %(date)s"
+
+
+def form_change_reason(form, change):
+    if not change:
+        return "created in admin"
+    fields = ", ".join(form.changed_data) if form is not None and form.changed_data else ""
+    return f"changed in admin: {fields}" if fields else "saved in admin (no field changed)"
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    history_list_per_page = 50
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            # simple-history only asks for view permission here; a revert writes, so it needs change.
+            if obj is None or not self.has_change_history_permission(request, obj):
+                raise PermissionDenied
+            version = self.model.history.filter(pk=object_id, history_id=version_id).only("history_date").first()
+            if version is not None:
+                request._revert_reason = REVERT_REASON % {"date": _format_date(version.history_date)}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_change_reason(self, request, obj, form, change):
+        return getattr(request, "_revert_reason", None) or form_change_reason(form, change)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        obj._change_reason = self.get_change_reason(request, obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = getattr(request, "_revert_reason", None) or f"changed in admin with {formset.model._meta.verbose_name}"
+        instances = formset.save(commit=False)
+        for instance in instances:
+            instance._history_user = request.user
+            instance._change_reason = reason
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance._history_user = request.user
+            instance._change_reason = reason
+            instance.delete()
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        obj._change_reason = "deleted in admin"
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Row by row, so each deletion is recorded with the user and the reason.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def _format_date(value):
+    return formats.date_format(timezone.localtime(value), "Y-m-d H:i:s")

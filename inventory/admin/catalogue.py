@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
+from unfold.decorators import display
+
+from backoffice.admin_history import TrackedAdmin
+from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_site import EstimatedCountPaginator
+from inventory.admin.filters import DateRangeFilter
+from inventory.models import Category, StockMovement, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+    list_display = ["name", "parent", "default_price", "product_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_product_count()
+
+    @display(description=_("Products"), ordering="product_count")
+    def product_count(self, obj):
+        return obj.product_count
+
+
+@admin.register(Tag)
+class TagAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(ModelAdmin):
+    """Read-only: stock changes only through inventory.services, which write these rows."""
+
+    list_display = ["created_at", "product", "delta", "stock_after", "reason", "order", "user", "note"]
+    list_select_related = ["product", "order", "user"]
+    list_filter = [
+        ("reason", ChoicesDropdownFilter),
+        ("product", AutocompleteSelectFilter),
+        ("created_at", DateRangeFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["product__sku", "product__name", "note"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
+from unfold.decorators import display
+
+from backoffice.admin_history import TrackedAdmin
+from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_site import EstimatedCountPaginator
+from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
+from inventory.admin.product_actions import ProductActionsMixin
+from inventory.choices import ProductStatus
+from inventory.models import Product, StockMovement
+from inventory.querysets import PriceSource
+
+PRICE_SOURCE_NOTES = {
+    PriceSource.OWN: "",
+    PriceSource.CATEGORY: _("category default"),
+    PriceSource.SITE: _("site default"),
+}
+STOCK_LABELS = {"ok": "success", "low": "warning", "out": "danger", "backorder": "info"}
+STATUS_LABELS = {ProductStatus.DRAFT: "info", ProductStatus.PUBLISHED: "success", ProductStatus.ARCHIVED: "warning"}
+
+
+class RecentStockMovementInline(TabularInline):
+    """The latest stock movements, newest first, ten per page; movements are written by services only."""
+
+    model = StockMovement
+    verbose_name_plural = _("recent stock movements")
+    fields = ["created_at", "delta", "stock_after", "reason", "note", "order", "user"]
+    readonly_fields = fields
+    ordering = ["-created_at", "-pk"]
+    per_page = 10
+    extra = 0
+    can_delete = False
+    tab = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order", "user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+    list_display = [
+        "sku",
+        "name",
+        "category",
+        "effective_price_display",
+        "stock_display",
+        "status_display",
+        "units_sold_display",
+        "has_orders_display",
+    ]
+    list_display_links = ["sku", "name"]
+    list_select_related = ["category"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("category", AutocompleteSelectFilter),
+        ("tags", AutocompleteSelectFilter),
+        AvailabilityFilter,
+        HasOrdersFilter,
+        EffectivePriceFilter,
+        ("updated_at", DateRangeFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["sku", "name", "tags__name"]
+    search_help_text = _("SKU, name or tag")
+    ordering = ["name", "pk"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    autocomplete_fields = ["category", "tags"]
+    readonly_fields = ["stock", "effective_price_display", "published_at", "created_at", "updated_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RecentStockMovementInline]
+    fieldsets = [
+        (
+            _("General"),
+            {"classes": ["tab"], "fields": ["sku", "name", "slug", "category", "tags", "status", "description"]},
+        ),
+        (
+            _("Pricing and stock"),
+            {
+                "classes": ["tab"],
+                "fields": ["price", "effective_price_display", "cost", "stock", "allow_backorder"],
+            },
+        ),
+        (_("History"), {"classes": ["tab"], "fields": ["published_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_effective_price().with_units_sold().with_has_orders()
+
+    def get_search_results(self, request, queryset, search_term):
+        # One EXISTS over tags instead of a join: no duplicate rows, no DISTINCT.
+        return queryset.search(search_term), False
+
+    @display(description=_("Effective price"), ordering="effective_price")
+    def effective_price_display(self, obj):
+        price = getattr(obj, "effective_price", None)
+        if price is None:
+            return "-"
+        note = PRICE_SOURCE_NOTES.get(getattr(obj, "price_source", PriceSource.OWN), "")
+        if not note:
+            return f"{price:.2f}"
+        return format_html('{} <span class="text-xs text-base-500" title="{}">({})</span>', f"{price:.2f}", note, note)
+
+    @display(description=_("Stock"), ordering="stock", label=STOCK_LABELS)
+    def stock_display(self, obj):
+        return stock_state(obj), str(obj.stock)
+
+    @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
+    def status_display(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Units sold"), ordering="units_sold")
+    def units_sold_display(self, obj):
+        return obj.units_sold
+
+    @display(description=_("Has orders"), boolean=True, ordering="has_orders")
+    def has_orders_display(self, obj):
+        return obj.has_orders
+
+
+def stock_state(product):
+    """ok / low / out / backorder: the stock badge's colour."""
+    if product.stock <= 0:
+        return "backorder" if product.allow_backorder else "out"
+    if product.stock <= settings.LOW_STOCK_THRESHOLD:
+        return "low"
+    return "ok"

@@ -1,0 +1,149 @@
+"""Bulk and detail actions of the product admin; each one calls a service in inventory.services."""
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
+from unfold.enums import ActionVariant
+
+from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.bulk import BulkResult
+from backoffice.errors import ServiceError
+from inventory import services
+from inventory.admin.forms import AdjustStockDialogForm, AdjustStockForm
+from inventory.choices import MovementReason
+from inventory.models import Product
+
+NOUN = _("products")
+ADJUSTED = _("Stock of %(product)s changed by %(delta)+d to %(stock)d.")
+DELETE_INTRO = _(
+    "Products that appear in orders are not deleted; they are listed afterwards with the advice to archive "
+    "them. Deleting cannot be undone from the list, only from each product's history."
+)
+
+
+class _EmptyForm(ReasonForm):
+    """Confirmation only: the reason is optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+
+class ProductActionsMixin:
+    actions = ["publish", "unpublish", "archive", "delete_products", "adjust_stock_bulk"]
+    actions_detail = ["adjust_stock_detail"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Django's delete_selected would bypass the rule that ordered products are archived, not deleted.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_adjust_stock_permission(self, request, obj=None):
+        return request.user.has_perm("inventory.adjust_stock_product")
+
+    def _bulk_status(self, request, queryset, service, verb, default_reason):
+        result = service(products=queryset, user=request.user, reason=default_reason)
+        self.message_user(request, result.summary(NOUN, verb), result_level(result))
+
+    @action(description=_("Publish selected products"), permissions=["change"], icon="visibility")
+    def publish(self, request, queryset):
+        self._bulk_status(request, queryset, services.publish_products, _("published"), "published in admin")
+
+    @action(description=_("Unpublish selected products"), permissions=["change"], icon="visibility_off")
+    def unpublish(self, request, queryset):
+        self._bulk_status(request, queryset, services.unpublish_products, _("unpublished"), "unpublished in admin")
+
+    @action(description=_("Archive selected products"), permissions=["change"], icon="archive")
+    def archive(self, request, queryset):
+        def perform(products, data):
+            reason = f"archived in admin: {data['reason']}" if data.get("reason") else "archived in admin"
+            result = services.archive_products(products=products, user=request.user, reason=reason)
+            return result.summary(NOUN, _("archived")), result_level(result)
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=_EmptyForm,
+            title=_("Archive products"),
+            intro=_("Archived products leave the shop but stay in orders and reports."),
+            perform=perform,
+        )
+
+    @action(description=_("Delete selected products"), permissions=["delete"], icon="delete")
+    def delete_products(self, request, queryset):
+        def perform(products, data):
+            result = services.delete_products(products=list(products), user=request.user, reason="deleted in admin")
+            return result.summary(NOUN, _("deleted")), result_level(result)
+
+        return form_action(
+            self,
+            request,
+            queryset,
+            form_class=_EmptyForm,
+            title=_("Delete products"),
+            intro=DELETE_INTRO,
+            perform=perform,
+            danger=True,
+        )
+
+    @action(description=_("Adjust stock of selected products"), permissions=["adjust_stock"], icon="swap_vert")
+    def adjust_stock_bulk(self, request, queryset):
+        def perform(products, data):
+            result = BulkResult()
+            for product in products.order_by("pk"):
+                try:
+                    services.adjust_stock(
+                        product=product,
+                        delta=data["delta"],
+                        reason=MovementReason.ADJUSTMENT,
+                        user=request.user,
+                        note=data["note"],
+                    )
+                except ServiceError as error:
+                    result.skipped[error.message].append(product)
+                else:
+                    result.changed += 1
+            return result.summary(NOUN, _("adjusted")), result_level(result)
+
+        return form_action(
+            self, request, queryset, form_class=AdjustStockForm, title=_("Adjust stock"), perform=perform
+        )
+
+    @action(
+        description=_("Adjust stock"),
+        permissions=["adjust_stock"],
+        icon="swap_vert",
+        variant=ActionVariant.PRIMARY,
+        dialog={
+            "title": _("Adjust stock"),
+            "description": _("The change is recorded as a stock movement and in the product's history."),
+            "form_class": AdjustStockDialogForm,
+            "form_submit_text": _("Adjust stock"),
+        },
+    )
+    def adjust_stock_detail(self, request, form, object_id):
+        product = get_object_or_404(Product, pk=object_id)
+        try:
+            services.adjust_stock(
+                product=product,
+                delta=form.cleaned_data["delta"],
+                reason=MovementReason.ADJUSTMENT,
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            dialog = self.adjust_stock_detail.dialog
+            return render(request, "unfold/helpers/dialog.html", {"dialog": dialog, "form": form}, status=200)
+        messages.success(
+            request, ADJUSTED % {"product": product, "delta": form.cleaned_data["delta"], "stock": product.stock}
+        )
+        url = reverse("admin:inventory_product_change", args=[product.pk])
+        if request.headers.get("HX-Request"):
+            return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseRedirect(url)
