@@ -1,0 +1,217 @@
+"""Turn an uploaded or local file into rows, refusing what cannot be read safely.
+
+Shared by the admin and ``manage.py import_data``. A file-level problem raises
+``ImportFileError`` with a message for the user; a formula in a cell is a row error.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.importing.report import ImportFileError, RowError
+
+FORMATS = ("csv", "xlsx")
+XLSX_MAGIC = b"PK\x03\x04"
+# A leading quote is how our own export makes these inert; an import takes it off again.
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+FILE_TOO_LARGE = _("The file is %(size)s; the largest file an import accepts is %(limit)s.")
+FILE_EMPTY = _("The file is empty.")
+HEADER_ONLY = _("The file has a header line but no rows to import.")
+TOO_MANY_ROWS = _("The file has more than %(limit)d rows; split it into files of at most %(limit)d rows.")
+NOT_UTF8 = _(
+    "The file is not UTF-8 text (unreadable byte at line %(line)d). Save it as “CSV UTF-8” and import it again."
+)
+BROKEN_XLSX = _("The file is not a readable XLSX workbook (%(detail)s). Save it again from your spreadsheet program.")
+XLSX_AS_CSV = _("The file is an XLSX workbook, not CSV; choose the XLSX format.")
+UNKNOWN_FORMAT = _("Unknown file format %(format)s; use csv or xlsx.")
+FORMULA_CELL = _("the cell holds a formula (%(value)s); imports refuse formulas. Put the plain value in the cell.")
+DUPLICATE_HEADER = _("The column %(column)s appears twice in the header.")
+
+
+@dataclass
+class Table:
+    """A header and its rows; each row is ``(line number, {column key: text})``."""
+
+    headers: list  # column keys (normalised)
+    labels: dict  # key -> header text as in the file
+    rows: list
+    errors: list = field(default_factory=list)  # RowError for formula cells
+
+
+def column_key(header):
+    """``Regular price`` -> ``regular_price``: how headers are compared."""
+    return "_".join(str(header or "").strip().lower().split())
+
+
+def human_size(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def guess_format(file_name, data=b""):
+    if data[:4] == XLSX_MAGIC:
+        return "xlsx"
+    name = (file_name or "").lower()
+    return "xlsx" if name.endswith(".xlsx") else "csv"
+
+
+def read_upload(fileobj, *, file_name, file_format=None):
+    """Read at most the size limit (plus one byte, to tell) from a file object and parse it."""
+    limit = settings.IMPORT_MAX_FILE_SIZE
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > limit:
+        raise ImportFileError(FILE_TOO_LARGE % {"size": human_size(size), "limit": human_size(limit)})
+    data = fileobj.read(limit + 1)
+    return read_bytes(data, file_name=file_name, file_format=file_format)
+
+
+def read_bytes(data, *, file_name, file_format=None):
+    limit = settings.IMPORT_MAX_FILE_SIZE
+    if len(data) > limit:
+        shown = _g("more than %(limit)s") % {"limit": human_size(limit)}
+        raise ImportFileError(FILE_TOO_LARGE % {"size": shown, "limit": human_size(limit)})
+    if not data.strip():
+        raise ImportFileError(FILE_EMPTY)
+    file_format = (file_format or guess_format(file_name, data)).lower()
+    if file_format not in FORMATS:
+        raise ImportFileError(UNKNOWN_FORMAT % {"format": file_format})
+    if file_format == "csv":
+        if data[:4] == XLSX_MAGIC:
+            raise ImportFileError(XLSX_AS_CSV)
+        header, records = _csv_records(data)
+    else:
+        header, records = _xlsx_records(data)
+    return _build_table(header, records)
+
+
+def _decode(data):
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(NOT_UTF8 % {"line": line}) from exc
+
+
+def _sniff_delimiter(first_line):
+    """Comma or semicolon: whichever splits the header into more columns."""
+    best, best_count = ",", 0
+    for delimiter in (",", ";"):
+        count = len(next(csv.reader([first_line], delimiter=delimiter), []))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _csv_records(data):
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise ImportFileError(FILE_EMPTY) from exc
+
+    def records():
+        start = reader.line_num + 1
+        try:
+            for cells in reader:
+                yield start, cells, None
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise ImportFileError(_g("Line %(line)d: %(detail)s") % {"line": start, "detail": exc}) from exc
+
+    return header, records()
+
+
+def _xlsx_records(data):
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows()
+        header_cells = next(rows, None)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as exc:
+        raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
+    if header_cells is None:
+        raise ImportFileError(FILE_EMPTY)
+    header = [_xlsx_text(cell.value) for cell in header_cells]
+
+    def records():
+        try:
+            for line, cells in enumerate(rows, start=2):
+                values, formulas = [], []
+                for index, cell in enumerate(cells):
+                    if getattr(cell, "data_type", None) == "f":
+                        formulas.append(index)
+                    values.append(_xlsx_text(cell.value))
+                yield line, values, formulas
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
+        finally:
+            workbook.close()
+
+    return header, records()
+
+
+def _xlsx_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _build_table(header, records):
+    keys = [column_key(h) for h in header]
+    while keys and not keys[-1]:
+        keys.pop()
+    if not any(keys):
+        raise ImportFileError(FILE_EMPTY)
+    seen = set()
+    for key, label in zip(keys, header):
+        if key and key in seen:
+            raise ImportFileError(DUPLICATE_HEADER % {"column": label})
+        seen.add(key)
+    labels = dict(zip(keys, [str(h).strip() for h in header]))
+    max_rows = settings.IMPORT_MAX_ROWS
+    rows, errors = [], []
+    for line, cells, formula_indexes in records:
+        if not any(str(c).strip() for c in cells):
+            continue  # blank lines (and trailing empty XLSX rows) are not rows
+        if len(rows) >= max_rows:
+            raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
+        row = {}
+        for index, key in enumerate(keys):
+            if not key:
+                continue
+            value = cells[index] if index < len(cells) else ""
+            is_formula = (formula_indexes is not None and index in formula_indexes) or (
+                formula_indexes is None and value.startswith("=")
+            )
+            if is_formula:
+                errors.append(RowError(line, labels[key], FORMULA_CELL % {"value": value[:40]}))
+            elif len(value) > 1 and value[0] == "'" and value[1] in DANGEROUS_STARTS:
+                value = value[1:]
+            row[key] = value.strip()
+        rows.append((line, row))
+    if not rows:
+        raise ImportFileError(HEADER_ONLY)
+    return Table(headers=[k for k in keys if k], labels=labels, rows=rows, errors=errors)

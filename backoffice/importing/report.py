@@ -1,0 +1,88 @@
+"""What an import found and did: counts, row errors with line and column, notes."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused cell or row. ``line`` is the file's line (header is line 1); 0 means the whole file."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if not self.line:
+            return self.message
+        if self.column:
+            return _("Line %(line)d, column %(column)s: %(message)s") % {
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, size, empty, broken XLSX...)."""
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+@dataclass
+class ImportReport:
+    noun: str
+    file_name: str
+    dry_run: bool = True
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (line, reason)
+    created: list = field(default_factory=list)  # (kind, name): related rows created on the way
+    committed: bool = False
+    rows: int = 0
+
+    @property
+    def has_errors(self):
+        return bool(self.errors)
+
+    @property
+    def reason(self):
+        """The history reason every row written by this import carries."""
+        return f"import {self.file_name}"
+
+    def error(self, line, column, message):
+        self.errors.append(RowError(line, column, str(message)))
+
+    def note(self, message):
+        self.notes.append(str(message))
+
+    def skip(self, line, reason):
+        self.skipped.append((line, str(reason)))
+
+    def created_lines(self):
+        verb = _("will create") if not self.committed else _("created")
+        return [f"{verb} {kind} {name}" for kind, name in self.created]
+
+    def summary(self):
+        """One line for a message or the end of a command."""
+        if self.errors:
+            return _(
+                "%(file)s: nothing was imported; %(count)d error(s) found. Fix them and import the file again."
+            ) % {"file": self.file_name, "count": len(self.errors)}
+        head = _("%(file)s imported") if self.committed else _("%(file)s checked (dry run, nothing written)")
+        text = (
+            (head % {"file": self.file_name})
+            + ": "
+            + _("%(new)d new, %(updated)d updated, %(unchanged)d unchanged %(noun)s.")
+            % {"new": self.new, "updated": self.updated, "unchanged": self.unchanged, "noun": self.noun}
+        )
+        if self.skipped:
+            text += " " + _("%(count)d row(s) skipped.") % {"count": len(self.skipped)}
+        return text

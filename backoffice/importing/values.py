@@ -1,0 +1,97 @@
+"""Cell parsers shared by the importers: each returns a value or raises ``CellError``."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+
+NOT_A_NUMBER = _("“%(value)s” is not a number.")
+NOT_A_WHOLE_NUMBER = _("“%(value)s” is not a whole number.")
+NEGATIVE = _("“%(value)s” is negative; enter 0 or more.")
+TOO_MANY_DECIMALS = _("“%(value)s” has more than two decimal places.")
+TOO_LARGE = _("“%(value)s” is too large.")
+NOT_A_BOOLEAN = _("“%(value)s” is not yes/no (use yes, no, true, false, 1 or 0).")
+NOT_A_CHOICE = _("“%(value)s” is not one of: %(choices)s.")
+REQUIRED = _("A value is required.")
+TOO_LONG = _("At most %(limit)d characters (this has %(length)d).")
+
+TRUE_WORDS = {"1", "yes", "y", "true", "t", "on", "x"}
+FALSE_WORDS = {"0", "no", "n", "false", "f", "off", ""}
+MAX_MONEY = Decimal("9999999999.99")
+MAX_INT = 2**31 - 1
+
+
+class CellError(Exception):
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+def parse_money(text):
+    """``""`` -> None; otherwise a non-negative amount with at most two decimals."""
+    if text == "":
+        return None
+    try:
+        value = Decimal(text.replace(" ", ""))
+    except InvalidOperation:
+        raise CellError(NOT_A_NUMBER % {"value": text}) from None
+    if not value.is_finite():
+        raise CellError(NOT_A_NUMBER % {"value": text})
+    if value < 0:
+        raise CellError(NEGATIVE % {"value": text})
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError(TOO_MANY_DECIMALS % {"value": text})
+    if value > MAX_MONEY:
+        raise CellError(TOO_LARGE % {"value": text})
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_count(text):
+    """``""`` -> None; otherwise a whole number of 0 or more (``12.0`` from a spreadsheet is fine)."""
+    if text == "":
+        return None
+    try:
+        value = Decimal(text.replace(" ", ""))
+    except InvalidOperation:
+        raise CellError(NOT_A_WHOLE_NUMBER % {"value": text}) from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise CellError(NOT_A_WHOLE_NUMBER % {"value": text})
+    if value < 0:
+        raise CellError(NEGATIVE % {"value": text})
+    if value > MAX_INT:
+        raise CellError(TOO_LARGE % {"value": text})
+    return int(value)
+
+
+def parse_bool(text):
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError(NOT_A_BOOLEAN % {"value": text})
+
+
+def parse_choice(text, choices):
+    """A TextChoices member by value or label, case-insensitive (``Gold``, ``gold``)."""
+    word = text.strip().lower()
+    for value, label in choices.choices:
+        if word in (str(value).lower(), str(label).lower()):
+            return value
+    raise CellError(NOT_A_CHOICE % {"value": text, "choices": ", ".join(str(v) for v in choices.values)})
+
+
+def check_length(text, limit):
+    if len(text) > limit:
+        raise CellError(TOO_LONG % {"limit": limit, "length": len(text)})
+    return text
+
+
+def split_list(text):
+    """``"a, b,, A"`` -> ``["a", "b"]``: comma-separated, trimmed, first spelling wins."""
+    seen, items = set(), []
+    for part in text.split(","):
+        name = part.strip()
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            items.append(name)
+    return items

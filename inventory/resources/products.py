@@ -1,0 +1,248 @@
+"""Products in from a file: keyed by SKU, validated in bulk, written in bulk with history.
+
+Stock: a new product's opening stock is written with an ``import`` stock movement beside it (the
+same invariant ``inventory.services`` keeps: the movements add up to the stock); a changed stock
+of an existing product goes through ``inventory.services.apply_stock_changes``.
+"""
+
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.history import record_bulk_history
+from backoffice.importing.engine import Importer
+from backoffice.importing.values import (
+    REQUIRED,
+    CellError,
+    check_length,
+    parse_bool,
+    parse_choice,
+    parse_count,
+    parse_money,
+    split_list,
+)
+from backoffice.validators import SKU_INVALID, SKU_PATTERN, normalize_sku
+from inventory.choices import MovementReason, ProductStatus
+from inventory.models import BACKORDERS_OUTSTANDING, Product, StockMovement
+from inventory.resources.lookups import CategoryResolver, TagResolver
+from inventory.resources.woocommerce import adapt_woocommerce
+from inventory.services import apply_stock_changes
+
+BATCH = 2000
+FAILED = object()
+SKU_REFUSED = _("“%(value)s”: %(reason)s")
+FIELDS = ["name", "description", "category", "price", "cost", "allow_backorder", "status"]
+
+
+def _chunks(items, size=BATCH):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class ProductImporter(Importer):
+    model = Product
+    noun = _("products")
+    key = "sku"
+    required_columns = ("sku", "name", "category")
+    optional_columns = ("description", "tags", "price", "cost", "stock", "allow_backorder", "status")
+
+    def adapt(self, table):
+        return adapt_woocommerce(table, self.report)
+
+    def cell(self, line, column, parse, text):
+        try:
+            return parse(text)
+        except CellError as exc:
+            self.report.error(line, column, exc.message)
+            return FAILED
+
+    def load_existing(self, skus):
+        existing = {}
+        for chunk in _chunks(skus):
+            existing.update((p.sku, p) for p in Product.objects.filter(sku__in=chunk))
+        tags = defaultdict(set)
+        if "tags" in self.columns:
+            through = Product.tags.through
+            for chunk in _chunks([p.pk for p in existing.values()]):
+                for product_id, tag_id in through.objects.filter(product_id__in=chunk).values_list(
+                    "product_id", "tag_id"
+                ):
+                    tags[product_id].add(tag_id)
+        return existing, tags
+
+    def prepare(self, table):
+        skus = {normalize_sku(row.get("sku", "")) for _line, row in table.rows}
+        self.existing, self.existing_tags = self.load_existing(skus - {""})
+        self.categories = CategoryResolver()
+        self.tags = TagResolver()
+        self.new, self.updates, self.stock_changes = [], [], {}
+        duplicate = self.first_seen()
+        for index, (line, row) in enumerate(table.rows):
+            self.tick(index)
+            self.prepare_row(line, row, duplicate)
+        report = self.report
+        report.created += [("category", p.path) for p in self.categories.pending.values()]
+        report.created += [("tag", t.name) for t in self.tags.pending.values()]
+
+    def parse_row(self, line, row, product):
+        """The row's values for the columns the file has; FAILED for cells with errors."""
+        columns, values = self.columns, {}
+        for column in ("name", "category"):
+            if column in columns and not row[column] or product is None and not row.get(column):
+                self.report.error(line, column, REQUIRED)
+                values[column] = FAILED
+        if "name" in columns and values.get("name") is not FAILED:
+            values["name"] = self.cell(line, "name", lambda t: check_length(t, 200), row["name"])
+        if "description" in columns:
+            values["description"] = row["description"]
+        if "category" in columns and values.get("category") is not FAILED:
+            values["category"] = self.cell(line, "category", self.categories.resolve, row["category"])
+        if "tags" in columns:
+            values["tags"] = self.cell(
+                line, "tags", lambda t: [self.tags.resolve(n) for n in split_list(t)], row["tags"]
+            )
+        for column in ("price", "cost"):
+            if column in columns:
+                values[column] = self.cell(line, column, parse_money, row[column])
+        if values.get("cost", FAILED) is None:
+            values["cost"] = 0 if product is None else product.cost
+        if "stock" in columns:
+            values["stock"] = self.cell(line, "stock", parse_count, row["stock"])
+        if "allow_backorder" in columns:
+            values["allow_backorder"] = self.cell(line, "allow_backorder", parse_bool, row["allow_backorder"])
+        if "status" in columns and row["status"]:
+            values["status"] = self.cell(line, "status", lambda t: parse_choice(t, ProductStatus), row["status"])
+        return values
+
+    def prepare_row(self, line, row, duplicate):
+        sku = normalize_sku(row.get("sku", ""))
+        if not sku:
+            self.report.error(line, "sku", REQUIRED)
+            return
+        if not SKU_PATTERN.match(sku):
+            self.report.error(line, "sku", SKU_REFUSED % {"value": row["sku"], "reason": SKU_INVALID})
+            return
+        message = duplicate(sku, line)
+        if message:
+            self.report.error(line, "sku", message)
+            return
+        product = self.existing.get(sku)
+        values = self.parse_row(line, row, product)
+        if any(v is FAILED for v in values.values()):
+            return
+        stock = values.pop("stock", None)
+        backorder = values.get("allow_backorder", product.allow_backorder if product else False)
+        current = product.stock if product is not None else 0
+        final_stock = current if stock is None else stock
+        if final_stock < 0 and not backorder:
+            self.report.error(
+                line, "allow_backorder", BACKORDERS_OUTSTANDING % {"count": -final_stock, "stock": final_stock}
+            )
+            return
+        if product is None:
+            self.plan_new(sku, values, final_stock)
+        else:
+            self.plan_update(product, values, stock)
+
+    def plan_new(self, sku, values, stock):
+        tags = values.pop("tags", [])
+        category = values.pop("category")
+        values.setdefault("status", ProductStatus.DRAFT)
+        product = Product(sku=sku, stock=stock, slug=slugify(values["name"])[:220], **values)
+        if product.status == ProductStatus.PUBLISHED:
+            product.published_at = timezone.now()
+        self.new.append((product, category, tags))
+        self.report.new += 1
+
+    def plan_update(self, product, values, stock):
+        tags = values.pop("tags", None)
+        category = values.pop("category", None)
+        changed = [f for f, v in values.items() if getattr(product, f) != v]
+        if category is not None and (category.pk is None or category.pk != product.category_id):
+            changed.append("category")
+        if tags is not None and (
+            any(t.pk is None for t in tags) or {t.pk for t in tags} != self.existing_tags[product.pk]
+        ):
+            changed.append("tags")
+        else:
+            tags = None
+        delta = (stock - product.stock) if stock is not None else 0
+        if delta:
+            self.stock_changes[product] = delta
+        if not changed and not delta:
+            self.report.unchanged += 1
+            return
+        self.report.updated += 1
+        if changed:
+            for field, value in values.items():
+                setattr(product, field, value)
+            if values.get("status") == ProductStatus.PUBLISHED and product.published_at is None:
+                product.published_at = timezone.now()
+                changed.append("published_at")
+            self.updates.append((product, changed, category, tags))
+
+    def write(self):
+        user, reason = self.user, self.reason
+        self.categories.create_pending(user=user, reason=reason)
+        self.tags.create_pending(user=user, reason=reason)
+        self.write_new(user, reason)
+        self.write_updates(user, reason)
+        if self.stock_changes:
+            apply_stock_changes(
+                changes=self.stock_changes, reason=MovementReason.IMPORT, user=user, note=reason, history_reason=reason
+            )
+
+    def write_new(self, user, reason):
+        through = Product.tags.through
+        for chunk in _chunks(self.new):
+            products = []
+            for product, category, _tags in chunk:
+                product.category_id = category.pk
+                products.append(product)
+            Product.objects.bulk_create(products)
+            if any(p.pk is None for p in products):
+                ids = dict(Product.objects.filter(sku__in=[p.sku for p in products]).values_list("sku", "pk"))
+                for product in products:
+                    product.pk = ids[product.sku]
+            through.objects.bulk_create([through(product_id=p.pk, tag_id=t.pk) for p, _c, tags in chunk for t in tags])
+            record_bulk_history(Product, products, user=user, reason=reason, update=False)
+            StockMovement.objects.bulk_create(
+                [
+                    StockMovement(
+                        product_id=p.pk,
+                        delta=p.stock,
+                        stock_after=p.stock,
+                        reason=MovementReason.IMPORT,
+                        note=reason[:255],
+                        user=user if getattr(user, "pk", None) else None,
+                    )
+                    for p in products
+                    if p.stock
+                ]
+            )
+            if self.progress is not None:
+                self.progress(len(chunk))
+
+    def write_updates(self, user, reason):
+        if not self.updates:
+            return
+        now = timezone.now()
+        through = Product.tags.through
+        for chunk in _chunks(self.updates, 1000):
+            fields = {"updated_at"}
+            for product, changed, category, _tags in chunk:
+                if category is not None:
+                    product.category_id = category.pk
+                product.updated_at = now
+                fields.update(f for f in changed if f != "tags")
+            Product.objects.bulk_update([u[0] for u in chunk], sorted(fields))
+            retagged = [(product, tags) for product, _c, _cat, tags in chunk if tags is not None]
+            if retagged:
+                through.objects.filter(product_id__in=[p.pk for p, _t in retagged]).delete()
+                through.objects.bulk_create(
+                    [through(product_id=p.pk, tag_id=t.pk) for p, tags in retagged for t in tags]
+                )
+            record_bulk_history(Product, [u[0] for u in chunk], user=user, reason=reason)
