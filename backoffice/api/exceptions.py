@@ -13,9 +13,11 @@ when the request is well formed but the current state refuses it (not enough sto
 change the lifecycle does not allow, a row still referenced); 400 for everything else.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -38,6 +40,10 @@ def exception_handler(exc, context):
         return _service_error_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
     if isinstance(exc, ProtectedError | RestrictedError):
         return _error_response(status.HTTP_409_CONFLICT, "protected", STILL_REFERENCED, {})
     if isinstance(exc, IntegrityError):

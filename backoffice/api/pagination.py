@@ -27,7 +27,7 @@ def _strict_page_size(pagination, request):
 class PagePagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = 500
 
     def get_page_size(self, request):
         return _strict_page_size(self, request)
@@ -47,7 +47,7 @@ class OrderCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
     page_size = 25
     page_size_query_param = "page_size"
-    max_page_size = 200
+    max_page_size = 500
 
     def get_page_size(self, request):
         return _strict_page_size(self, request)

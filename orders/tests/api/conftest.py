@@ -1,0 +1,1 @@
+from backoffice.tests.api.fixtures import *  # noqa: F403
