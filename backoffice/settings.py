@@ -281,3 +281,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
+    "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "backoffice.admin_site.sidebar_navigation",
+    },
+    "COMMAND": {
+        # Our own bounded search instead of scanning every registered model.
+        "search_models": False,
+        "search_callback": "backoffice.admin_site.command_search",
+        "show_history": True,
+    },

@@ -1,0 +1,6 @@
+"""Customers and orders in the admin."""
+
+from orders.admin.customer import CustomerAdmin
+from orders.admin.order import OrderAdmin
+
+__all__ = ["CustomerAdmin", "OrderAdmin"]

@@ -1,0 +1,61 @@
+"""List filters of the customer and order admins."""
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.admin_filters import YesNoFilter
+from orders.choices import REVENUE_STATUSES
+
+
+class CustomerHasOrdersFilter(YesNoFilter):
+    title = _("has orders")
+    parameter_name = "has_orders"
+    annotation = "has_orders"
+
+
+class OrderedWithinFilter(admin.SimpleListFilter):
+    """Customers with an order placed in the last N days (an EXISTS subquery)."""
+
+    title = _("ordered in the last")
+    parameter_name = "ordered_within"
+    DAYS = {"30": 30, "90": 90}
+
+    def lookups(self, request, model_admin):
+        return [("30", _("30 days")), ("90", _("90 days"))]
+
+    def queryset(self, request, queryset):
+        days = self.DAYS.get(self.value())
+        if days is None:
+            return queryset
+        return queryset.ordered_since(timezone.now() - timedelta(days=days))
+
+
+class NeverOrderedFilter(admin.SimpleListFilter):
+    title = _("never ordered")
+    parameter_name = "never_ordered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Never ordered"))]
+
+    def queryset(self, request, queryset):
+        return queryset.never_ordered() if self.value() == "yes" else queryset
+
+
+class RevenueFilter(admin.SimpleListFilter):
+    """Orders that count as revenue (placed, paid, shipped, delivered): what the dashboard sums."""
+
+    title = _("counts as revenue")
+    parameter_name = "revenue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status__in=REVENUE_STATUSES)
+        if self.value() == "no":
+            return queryset.exclude(status__in=REVENUE_STATUSES)
+        return queryset

@@ -1,0 +1,167 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
+from unfold.decorators import display
+
+from backoffice.admin_history import TrackedAdmin
+from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_site import EstimatedCountPaginator
+from inventory.admin.filters import DateRangeFilter
+from inventory.models import Product
+from orders.admin.filters import RevenueFilter
+from orders.admin.order_actions import OrderActionsMixin
+from orders.choices import OrderStatus
+from orders.models import Order, OrderLine
+from orders.services import next_order_number
+
+STATUS_LABELS = {
+    OrderStatus.DRAFT: "default",
+    OrderStatus.PLACED: "info",
+    OrderStatus.PAID: "primary",
+    OrderStatus.SHIPPED: "warning",
+    OrderStatus.DELIVERED: "success",
+    OrderStatus.CANCELLED: "danger",
+    OrderStatus.REFUNDED: "danger",
+}
+SHIPPING_FIELDS = [
+    "shipping_name",
+    "shipping_line1",
+    "shipping_line2",
+    "shipping_city",
+    "shipping_postcode",
+    "shipping_country",
+]
+
+
+def _is_draft(order):
+    return order is None or order.status == OrderStatus.DRAFT
+
+
+class OrderLineInline(TabularInline):
+    """Lines: editable while the order is a draft; prices come from the product, never typed in."""
+
+    model = OrderLine
+    extra = 0
+    fields = ["product", "quantity", "unit_price"]
+    readonly_fields = ["unit_price"]
+    autocomplete_fields = ["product"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")
+
+    def has_add_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Order)
+class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+    list_display = [
+        "number",
+        "customer",
+        "status_display",
+        "placed_at",
+        "line_count_display",
+        "subtotal_display",
+        "discount_rate_display",
+        "total_display",
+    ]
+    list_select_related = ["customer"]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        RevenueFilter,
+        ("placed_at", DateRangeFilter),
+        ("customer__tier", ChoicesDropdownFilter),
+        ("lines__product", AutocompleteSelectFilter),
+    ]
+    list_filter_submit = True
+    search_fields = ["number", "customer__email", "customer__last_name"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    ordering = ["-placed_at", "-pk"]
+    autocomplete_fields = ["customer"]
+    inlines = [OrderLineInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_totals()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Order numbers and e-mails are unique: no join multiplies rows.
+        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, False
+
+    def get_fieldsets(self, request, obj=None):
+        order_fields = ["customer", "notes"]
+        if obj is not None:
+            order_fields = ["number", "status_display", "placed_at", *order_fields]
+            totals = ["subtotal_display", "discount_rate_display", "total_display", "created_by"]
+            return [
+                (_("Order"), {"fields": order_fields}),
+                (_("Totals"), {"fields": totals}),
+                (_("Shipping"), {"fields": SHIPPING_FIELDS}),
+            ]
+        return [(_("Order"), {"fields": order_fields}), (_("Shipping"), {"fields": SHIPPING_FIELDS})]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["number", "status_display", "placed_at", "created_by"]
+        readonly += ["subtotal_display", "discount_rate_display", "total_display"]
+        if not _is_draft(obj):
+            readonly.append("customer")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new order is always a draft; placing it is a status change (an action).
+            obj.number = next_order_number()
+            obj.status = OrderStatus.DRAFT
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_change_reason(self, request, obj, form, change):
+        return super().get_change_reason(request, obj, form, change) if change else "draft created in admin"
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OrderLine:
+            # New lines of a draft take today's effective price; placing the order fixes it again.
+            for line_form in formset.forms:
+                line = line_form.instance
+                if (
+                    line_form.has_changed()
+                    and line.product_id
+                    and (line.pk is None or "product" in line_form.changed_data)
+                ):
+                    line.unit_price = Product.objects.with_effective_price().get(pk=line.product_id).effective_price
+        super().save_formset(request, form, formset, change)
+
+    @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
+    def status_display(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description=_("Lines"), ordering="line_count")
+    def line_count_display(self, obj):
+        return obj.line_count
+
+    @display(description=_("Subtotal"), ordering="subtotal")
+    def subtotal_display(self, obj):
+        return _money(getattr(obj, "subtotal", None))
+
+    @display(description=_("Discount"), ordering="effective_discount_rate")
+    def discount_rate_display(self, obj):
+        rate = getattr(obj, "effective_discount_rate", obj.discount_rate)
+        return "-" if rate is None else f"{rate * 100:.0f}%"
+
+    @display(description=_("Total"), ordering="total")
+    def total_display(self, obj):
+        return _money(getattr(obj, "total", None))
+
+
+def _money(value):
+    # Annotations are missing on historical versions (the revert page): show a dash there.
+    return "-" if value is None else f"{value:.2f}"

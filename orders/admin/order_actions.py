@@ -1,0 +1,168 @@
+"""Status changes of orders: only through ``orders.services.transition_order``.
+
+The detail page offers one action per status the order may move to next (the others are hidden);
+the list offers one bulk action whose form lists the statuses reachable from the selected orders.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import action
+from unfold.forms import BaseDialogForm
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+
+from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.bulk import BulkResult
+from backoffice.errors import ServiceError
+from orders.choices import ALLOWED_TRANSITIONS, OrderStatus
+from orders.models import Order
+from orders.services import transition_order
+
+MOVED = _("Order %(number)s is now %(status)s.")
+SKIP_NOT_ALLOWED = _("not allowed from their status")
+NOTHING_REACHABLE = _("None of the selected orders can change status: they are cancelled or refunded.")
+
+# Detail action name -> target status, in the order the buttons appear.
+DETAIL_TRANSITIONS = {
+    "mark_placed": OrderStatus.PLACED,
+    "mark_paid": OrderStatus.PAID,
+    "mark_shipped": OrderStatus.SHIPPED,
+    "mark_delivered": OrderStatus.DELIVERED,
+    "mark_cancelled": OrderStatus.CANCELLED,
+    "mark_refunded": OrderStatus.REFUNDED,
+}
+ICONS = {
+    OrderStatus.PLACED: "shopping_cart_checkout",
+    OrderStatus.PAID: "payments",
+    OrderStatus.SHIPPED: "local_shipping",
+    OrderStatus.DELIVERED: "done_all",
+    OrderStatus.CANCELLED: "cancel",
+    OrderStatus.REFUNDED: "currency_exchange",
+}
+
+
+class TransitionDialogForm(BaseDialogForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; kept in the order's history."),
+        widget=UnfoldAdminTextInputWidget,
+    )
+
+
+class BulkTransitionForm(ReasonForm):
+    to_status = forms.ChoiceField(label=_("New status"), widget=UnfoldAdminSelectWidget)
+    field_order = ["to_status", "reason"]
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        labels = dict(OrderStatus.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in OrderStatus.values if s in statuses]
+
+
+def _transition_action(to_status):
+    label = OrderStatus(to_status).label
+
+    def run(self, request, form, object_id):
+        order = get_object_or_404(Order, pk=object_id)
+        try:
+            transition_order(order=order, to_status=to_status, user=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, MOVED % {"number": order.number, "status": label.lower()})
+        url = reverse("admin:orders_order_change", args=[order.pk])
+        if request.headers.get("HX-Request"):
+            return HttpResponse(headers={"HX-Redirect": url})
+        return HttpResponseRedirect(url)
+
+    # The name must be set before decorating: unfold matches it against actions_detail.
+    run.__name__ = f"mark_{to_status}"
+    return action(
+        description=_("Mark as %(status)s") % {"status": label.lower()},
+        permissions=[f"transition_to_{to_status}"],
+        icon=ICONS[to_status],
+        dialog={
+            "title": _("Mark order as %(status)s") % {"status": label.lower()},
+            "description": _("The change is recorded in the order's history with your name."),
+            "form_class": TransitionDialogForm,
+            "form_submit_text": _("Mark as %(status)s") % {"status": label.lower()},
+        },
+    )(run)
+
+
+class OrderActionsMixin:
+    actions = ["change_status"]
+    actions_detail = list(DETAIL_TRANSITIONS)
+
+    mark_placed = _transition_action(OrderStatus.PLACED)
+    mark_paid = _transition_action(OrderStatus.PAID)
+    mark_shipped = _transition_action(OrderStatus.SHIPPED)
+    mark_delivered = _transition_action(OrderStatus.DELIVERED)
+    mark_cancelled = _transition_action(OrderStatus.CANCELLED)
+    mark_refunded = _transition_action(OrderStatus.REFUNDED)
+
+    def _status_of(self, request, object_id):
+        cache = request.__dict__.setdefault("_order_status_cache", {})
+        if object_id not in cache:
+            cache[object_id] = Order.objects.filter(pk=object_id).values_list("status", flat=True).first()
+        return cache[object_id]
+
+    def _may_transition(self, request, object_id, to_status):
+        if not self.has_change_permission(request):
+            return False
+        if object_id is None:
+            return True
+        status = self._status_of(request, str(object_id))
+        return status is not None and to_status in ALLOWED_TRANSITIONS.get(status, ())
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @action(description=_("Change status of selected orders"), permissions=["change"], icon="sync_alt")
+    def change_status(self, request, queryset):
+        current = set(queryset.order_by().values_list("status", flat=True).distinct())
+        reachable = {s for status in current for s in ALLOWED_TRANSITIONS.get(status, ())}
+        if not reachable:
+            self.message_user(request, NOTHING_REACHABLE, messages.WARNING)
+            return None
+
+        def form_class(*args, **kwargs):
+            return BulkTransitionForm(*args, statuses=reachable, **kwargs)
+
+        def perform(orders, data):
+            result = BulkResult()
+            for order in orders.order_by("pk"):
+                if not order.can_transition_to(data["to_status"]):
+                    result.skipped[str(SKIP_NOT_ALLOWED)].append(order)
+                    continue
+                try:
+                    transition_order(order=order, to_status=data["to_status"], user=request.user, reason=data["reason"])
+                except ServiceError as error:
+                    result.skipped[error.message].append(order)
+                else:
+                    result.changed += 1
+            verb = _("marked as %(status)s") % {"status": OrderStatus(data["to_status"]).label.lower()}
+            return result.summary(_("orders"), verb), result_level(result)
+
+        return form_action(
+            self, request, queryset, form_class=form_class, title=_("Change order status"), perform=perform
+        )
+
+
+def _permission_method(to_status):
+    def has_permission(self, request, object_id=None):
+        return self._may_transition(request, object_id, to_status)
+
+    return has_permission
+
+
+for _status in DETAIL_TRANSITIONS.values():
+    setattr(OrderActionsMixin, f"has_transition_to_{_status}_permission", _permission_method(_status))
