@@ -52,11 +52,8 @@ def lockout_response(request, original_response=None, credentials=None):
     cool_off = get_cool_off(request)
     if _wants_json(request):
         response = JsonResponse(
-            {
-                "detail": message,
-                "code": LOCKOUT_CODE,
-                "cooloff_seconds": int(cool_off.total_seconds()) if cool_off else None,
-            },
+            # The API's error shape (backoffice/api/exceptions.py); Retry-After carries the wait.
+            {"status": LOCKOUT_STATUS, "code": LOCKOUT_CODE, "detail": message, "errors": {}},
             status=LOCKOUT_STATUS,
         )
     else:
