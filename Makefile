@@ -70,3 +70,17 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles e2e/artifacts
+
+# Browser tests: Debian's chromium (installed once when missing; CI runs as root) driven by
+# Playwright, against a server the tests start on a fresh demo database. Never `playwright install`.
+E2E_STAMP := $(VENV)/.e2e-installed
+$(E2E_STAMP): requirements-e2e.txt $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	@touch $(E2E_STAMP)
+
+e2e: $(E2E_STAMP)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update && $$sudo apt-get install -y chromium chromium-driver; \
+	fi
+	$(PY) -m pytest e2e -p no:cacheprovider -p e2e.environment $(PYTEST_ARGS)
