@@ -103,8 +103,8 @@ def run_import(importer, table, *, dry_run=True):
     """Validate every row; write only when nothing is wrong and this is not a dry run."""
     report = importer.report
     report.dry_run = dry_run
-    table = importer.adapt(table)
     report.rows = len(table.rows)
+    table = importer.adapt(table)
     report.errors.extend(table.errors)
     if importer.check_columns(table):
         importer.prepare(table)
