@@ -65,11 +65,20 @@ def error_body(status_code, code, detail, errors):
 
 
 def flatten_errors(detail, prefix=""):
-    """``{"lines": [{}, {"sku": ["x"]}]}`` -> ``{"lines.1.sku": ["x"]}``."""
+    """``{"lines": [{}, {"sku": ["x"]}]}`` -> ``{"lines.1.sku": ["x"]}``; always ``{field: [message]}``."""
     if isinstance(detail, dict):
         flat = {}
         for key, value in detail.items():
-            flat.update(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+            # A nested object's own errors belong to the object: "lines.0", not "lines.0.non_field_errors".
+            name = (
+                prefix
+                if prefix and key == api_settings.NON_FIELD_ERRORS_KEY
+                else f"{prefix}.{key}"
+                if prefix
+                else str(key)
+            )
+            for field, messages in flatten_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
         return flat
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         flat = {}

@@ -182,4 +182,3 @@ class OrderCreateSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.response import Response
 
 from backoffice.api.filtering import StrictOrderingFilter, StrictQueryParams
 from backoffice.api.pagination import OrderCursorPagination
@@ -47,7 +46,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSe
     action_permissions = {"transition": ["orders.change_order"]}
 
     def get_queryset(self):
-        lines = OrderLine.objects.select_related("product").with_line_total().order_by("pk")
+        lines = OrderLine.objects.select_related("product").order_by("pk")
         return (
             Order.objects.with_totals()
             .select_related("customer")
