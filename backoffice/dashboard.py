@@ -20,6 +20,7 @@ from inventory.models import Product
 from orders import reports
 from orders.choices import REVENUE_STATUSES, OrderStatus
 from orders.models import Customer, Order, OrderLine
+from orders.pricing import round_money
 
 PERIODS = [(1, _("Revenue today")), (7, _("Revenue, last 7 days")), (30, _("Revenue, last 30 days"))]
 CHART_DAYS = 30
@@ -177,11 +178,11 @@ def latest_orders():
     return [
         {
             "number": o.number,
-            "customer": str(o.customer),
+            "customer": o.customer.full_name or o.customer.email,
             "status": o.status,
             "status_label": o.get_status_display(),
             "placed_at": o.placed_at,
-            "total": o.total,
+            "total": f"{round_money(o.total):,.2f}",
             "link": reverse("admin:orders_order_change", args=[o.pk]),
         }
         for o in orders

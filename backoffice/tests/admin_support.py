@@ -1,7 +1,5 @@
 """Helpers the admin tests share: logged-in clients, roles, running a changelist action."""
 
-import re
-
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
@@ -93,7 +91,7 @@ def run_action(client, model, action, objs, **form):
 
 def result_pks(response):
     """Primary keys of the rows a changelist response shows, in order."""
-    return [int(pk) for pk in re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())]
+    return [obj.pk for obj in response.context["cl"].result_list]
 
 
 def messages_of(response):

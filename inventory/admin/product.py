@@ -114,7 +114,11 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
         note = PRICE_SOURCE_NOTES.get(getattr(obj, "price_source", PriceSource.OWN), "")
         if not note:
             return f"{price:.2f}"
-        return format_html('{} <span class="text-xs text-base-500" title="{}">({})</span>', f"{price:.2f}", note, note)
+        return format_html(
+            '<span class="whitespace-nowrap">{} <span class="text-xs text-base-500">({})</span></span>',
+            f"{price:.2f}",
+            note,
+        )
 
     @display(description=_("Stock"), ordering="stock", label=STOCK_LABELS)
     def stock_display(self, obj):

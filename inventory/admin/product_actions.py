@@ -137,7 +137,8 @@ class ProductActionsMixin:
                 note=form.cleaned_data["note"],
             )
         except ServiceError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            # The dialog shows errors beside fields only: a refusal of the quantity belongs to "delta".
+            form.add_error(error.field if error.field in form.fields else "delta", error.message)
             dialog = self.adjust_stock_detail.dialog
             return render(request, "unfold/helpers/dialog.html", {"dialog": dialog, "form": form}, status=200)
         messages.success(

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
@@ -100,7 +101,7 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
     def get_fieldsets(self, request, obj=None):
         order_fields = ["customer", "notes"]
         if obj is not None:
-            order_fields = ["number", "status_display", "placed_at", *order_fields]
+            order_fields = ["number", "current_status", "placed_at", *order_fields]
             totals = ["subtotal_display", "discount_rate_display", "total_display", "created_by"]
             return [
                 (_("Order"), {"fields": order_fields}),
@@ -110,7 +111,7 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
         return [(_("Order"), {"fields": order_fields}), (_("Shipping"), {"fields": SHIPPING_FIELDS})]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["number", "status_display", "placed_at", "created_by"]
+        readonly = ["number", "current_status", "placed_at", "created_by"]
         readonly += ["subtotal_display", "discount_rate_display", "total_display"]
         if not _is_draft(obj):
             readonly.append("customer")
@@ -143,6 +144,17 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
     @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
     def status_display(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description=_("Status"))
+    def current_status(self, obj):
+        # The change form shows the badge text; status moves only through the actions above the form.
+        return render_to_string(
+            "unfold/helpers/label.html", {"text": obj.get_status_display(), "type": STATUS_LABELS.get(obj.status)}
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Placed orders hold stock movements and revenue: cancel or refund them instead.
+        return super().has_delete_permission(request, obj) and _is_draft(obj)
 
     @display(description=_("Lines"), ordering="line_count")
     def line_count_display(self, obj):

@@ -1,0 +1,110 @@
+"""Categories, tags and stock movements in the admin; history, revert and the Auditor role."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from backoffice.tests.admin_support import (
+    ROLE_AUDITOR,
+    change_url,
+    changelist_url,
+    result_pks,
+    run_action,
+    user_in_role,
+    user_with_perms,
+)
+from inventory.models import Category, Product, StockMovement, Tag
+from inventory.services import adjust_stock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("model", [Category, Tag, StockMovement])
+def test_smoke_pages(boss_client, superuser, catalogue, model):
+    adjust_stock(product=catalogue["shirt"], delta=2, reason="restock", user=superuser)
+    opts = model._meta
+    assert boss_client.get(changelist_url(model)).status_code == 200
+    assert boss_client.get(changelist_url(model), {"q": "s"}).status_code == 200
+    add = boss_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code == (403 if model is StockMovement else 200)
+    assert boss_client.get(change_url(model.objects.first())).status_code == 200
+
+
+def test_category_product_count_column(boss_client, catalogue):
+    response = boss_client.get(changelist_url(Category))
+    counts = {c.name: c.product_count for c in response.context["cl"].result_list}
+    assert counts == {"Basics": 3, "Hats": 1}
+
+
+def test_stock_movements_are_read_only(boss_client, superuser, catalogue):
+    movement = adjust_stock(product=catalogue["shirt"], delta=2, reason="restock", user=superuser)
+    response = boss_client.post(change_url(movement), {"delta": "100"})
+    assert response.status_code == 403
+    assert StockMovement.objects.get().delta == 2
+    assert result_pks(boss_client.get(changelist_url(StockMovement), {"reason__exact": "restock"})) == [movement.pk]
+    assert result_pks(boss_client.get(changelist_url(StockMovement), {"reason__exact": "sale"})) == []
+
+
+def test_admin_edit_records_user_and_changed_fields(boss_client, superuser):
+    category = Category.objects.create(name="Shoes", slug="shoes")
+    response = boss_client.post(change_url(category), {"name": "Footwear", "slug": "shoes", "default_price": "12.50"})
+    assert response.status_code == 302
+    latest = category.history.order_by("-history_id").first()
+    assert latest.history_user == superuser
+    assert latest.history_change_reason == "changed in admin: name, default_price"
+
+
+def test_history_page_lists_user_reason_and_changes(boss_client, superuser):
+    category = Category.objects.create(name="Shoes", slug="shoes")
+    boss_client.post(change_url(category), {"name": "Footwear", "slug": "shoes", "default_price": ""})
+    html = boss_client.get(reverse("admin:inventory_category_history", args=[category.pk])).content.decode()
+    assert "changed in admin: name" in html
+    assert str(superuser) in html
+    assert "Shoes" in html and "Footwear" in html  # the diff of the changed field
+
+
+def test_revert_is_recorded_with_reason(boss_client, superuser):
+    category = Category.objects.create(name="Shoes", slug="shoes", default_price=Decimal("9.00"))
+    first = category.history.get()
+    boss_client.post(change_url(category), {"name": "Footwear", "slug": "shoes", "default_price": "12.50"})
+    url = reverse("admin:inventory_category_simple_history", args=[category.pk, first.history_id])
+    response = boss_client.post(url, {"name": "Shoes", "slug": "shoes", "default_price": "9.00", "_save": "1"})
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert (category.name, category.default_price) == ("Shoes", Decimal("9.00"))
+    latest = category.history.order_by("-history_id").first()
+    assert latest.history_user == superuser
+    date = first.history_date.strftime("%Y-%m-%d %H:%M:%S")
+    assert latest.history_change_reason == f"reverted to version of {date}"
+
+
+def test_revert_needs_change_permission(admin_client_as):
+    category = Category.objects.create(name="Shoes", slug="shoes")
+    first = category.history.get()
+    viewer = user_with_perms("viewer", "inventory.view_category")
+    client = admin_client_as(viewer)
+    url = reverse("admin:inventory_category_simple_history", args=[category.pk, first.history_id])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Hacked", "slug": "shoes", "_save": "1"}).status_code == 403
+    assert Category.objects.get().name == "Shoes"
+
+
+def test_auditor_sees_lists_and_history_but_cannot_write(admin_client_as, catalogue):
+    auditor = user_in_role(ROLE_AUDITOR, "audrey")
+    client = admin_client_as(auditor)
+    shirt = catalogue["shirt"]
+    for model in [Product, Category, Tag, StockMovement]:
+        assert client.get(changelist_url(model)).status_code == 200
+    assert client.get(reverse("admin:inventory_product_history", args=[shirt.pk])).status_code == 200
+    page = client.get(changelist_url(Product))
+    assert page.context["action_form"] is None  # no bulk action at all
+    assert client.get(reverse("admin:inventory_product_add")).status_code == 403
+    assert client.post(change_url(shirt), {"name": "x"}).status_code == 403
+    assert client.get(reverse("admin:inventory_product_delete", args=[shirt.pk])).status_code == 403
+    change_page = client.get(change_url(shirt)).content.decode()
+    assert "adjust_stock_detail" not in change_page
+    url = reverse("admin:inventory_product_adjust_stock_detail", args=[shirt.pk])
+    assert client.post(url, {"delta": "5", "note": "x", "_form_submitted": "1"}).status_code == 403
+    run_action(client, Product, "archive", [shirt], reason="x")
+    assert Product.objects.get(pk=shirt.pk).status == "published"
