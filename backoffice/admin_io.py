@@ -21,6 +21,7 @@ from django.http import FileResponse, HttpResponseRedirect, StreamingHttpRespons
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export import fields, resources
@@ -160,7 +161,7 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
                 )
         return TemplateResponse(request, [self.import_template_name], self._import_context(request, form, **extra))
 
-    @require_POST
+    @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied

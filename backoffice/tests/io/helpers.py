@@ -32,3 +32,9 @@ def run(model, rows_or_bytes, *, user=None, dry_run=False, file_name="data.csv",
 
 def errors(report):
     return [(e.line, e.column, e.message) for e in report.errors]
+
+
+def login(client, user):
+    # UserFactory sets the password after saving; read the stored hash back so the session holds.
+    user.refresh_from_db()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
