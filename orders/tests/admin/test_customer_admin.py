@@ -1,0 +1,101 @@
+"""Customer changelist: columns, filters, tier action, query count."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from backoffice.tests.admin_support import changelist_url, result_pks, run_action, user_with_perms
+from orders.choices import CustomerTier
+from orders.models import Customer
+from orders.tests.factories import CustomerFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(client, **params):
+    response = client.get(changelist_url(Customer), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_columns(boss_client, sales):
+    response = _rows(boss_client)
+    model_admin = response.context["cl"].model_admin
+    rows = {c.email: c for c in response.context["cl"].result_list}
+    ann, bob, cat = rows["ann@example.com"], rows["bob@example.com"], rows["cat@example.com"]
+    assert model_admin.name_display(ann) == "Ann Archer"
+    assert model_admin.tier_display(ann) == ("gold", "Gold")
+    assert [model_admin.discount_rate_display(c) for c in (ann, bob, cat)] == ["10%", "0%", "15%"]
+    # Orders count once placed (ann 2, bob's cancelled 1, cat's draft 0); value sums revenue orders only.
+    assert [model_admin.order_count_display(c) for c in (ann, bob, cat)] == [2, 1, 0]
+    assert [model_admin.lifetime_value_display(c) for c in (ann, bob, cat)] == ["73.50", "0.00", "0.00"]
+    assert model_admin.last_order_display(ann) == f"{sales['a1'].placed_at:%Y-%m-%d} ORD-A1"
+    assert model_admin.last_order_display(cat) == "-"
+    assert [c.has_orders for c in (ann, bob, cat)] == [True, True, False]
+    html = response.content.decode()
+    assert "ORD-A1" in html and "73.50" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"tier__exact": "gold"}, ["ann"]),
+        ({"has_orders": "yes"}, ["ann", "bob"]),
+        ({"has_orders": "no"}, ["cat", "staff"]),
+        ({"ordered_within": "30"}, ["ann"]),
+        ({"ordered_within": "90"}, ["ann"]),
+        ({"never_ordered": "yes"}, ["cat", "staff"]),
+    ],
+)
+def test_filters(boss_client, sales, params, expected):
+    # "staff": the profile the signal gives the logged-in superuser; it has no orders either.
+    staff = list(Customer.objects.filter(user__isnull=False).values_list("pk", flat=True))
+    wanted = [pk for n in expected for pk in (staff if n == "staff" else [sales[n].pk])]
+    assert sorted(result_pks(_rows(boss_client, **params))) == sorted(wanted)
+
+
+def test_search(boss_client, sales):
+    assert result_pks(_rows(boss_client, q="baker")) == [sales["bob"].pk]
+
+
+def test_change_tier_action(boss_client, superuser, sales):
+    targets = [sales["ann"], sales["bob"]]
+    page = run_action(boss_client, Customer, "change_tier", targets)
+    assert page.status_code == 200 and 'name="tier"' in page.content.decode()
+    run_action(boss_client, Customer, "change_tier", targets, tier="gold", reason="loyalty")
+    assert dict(Customer.objects.values_list("email", "tier"))["bob@example.com"] == CustomerTier.GOLD
+    latest = sales["bob"].history.order_by("-history_id").first()
+    assert (latest.history_user, latest.history_change_reason) == (superuser, "tier set to gold in admin: loyalty")
+    assert sales["ann"].history.count() == 1  # ann was gold already: skipped, no history row
+    messages = [str(m) for m in _rows(boss_client).context["messages"]]
+    assert messages == ["1 customers moved to Gold. 1 skipped: already in that tier (1)."]
+
+
+def test_change_tier_refused_without_permission_and_on_get(admin_client_as, sales):
+    client = admin_client_as(user_with_perms("viewer", "orders.view_customer"))
+    run_action(client, Customer, "change_tier", [sales["bob"]], tier="vip", reason="")
+    client.get(changelist_url(Customer), {"action": "change_tier", "_selected_action": sales["bob"].pk, "tier": "vip"})
+    assert Customer.objects.get(pk=sales["bob"].pk).tier == CustomerTier.REGULAR
+
+
+def test_bad_tier_is_a_form_error(boss_client, sales):
+    page = run_action(boss_client, Customer, "change_tier", [sales["bob"]], tier="platinum", reason="")
+    assert page.status_code == 200 and "tier" in page.context["form"].errors
+
+
+def _count(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist_url(Customer))
+    return len(queries), len(response.context["cl"].result_list)
+
+
+def test_query_count_does_not_grow_with_rows(boss_client, sales):
+    CustomerFactory.create_batch(1)  # with ann, bob, cat and the superuser's profile: 5 rows
+    small = _count(boss_client)
+    for customer in CustomerFactory.create_batch(45, tier=CustomerTier.SILVER):
+        OrderFactory(customer=customer, discount_rate=Decimal("0.05"))
+    large = _count(boss_client)
+    assert (small[1], large[1]) == (5, 50)
+    assert small[0] == large[0]
