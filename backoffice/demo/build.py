@@ -67,7 +67,7 @@ class DemoBuilder:
         mail = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
         with (
             mock.patch("django.utils.timezone.now", self.clock),
-            override_settings(MAILERS={"default": mail}, EMAIL_BACKEND=mail["BACKEND"]),
+            override_settings(MAILERS={"default": mail}),
             transaction.atomic(),
         ):
             self._catalogue()
