@@ -1,10 +1,20 @@
 """Customer and order exports. Orders export one row per order line."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import OuterRef, Subquery
 
 from backoffice.importing.exporting import Column, Exporter
 from orders.models import Customer, Order, OrderLine
+from orders.pricing import CENT, RATE_FIELD
 from orders.querysets import MONEY_FIELD
+
+RATE = Decimal("0.0001")
+
+
+def _fixed(value, places):
+    """Subquery results come back as floats on some backends; show them as the shop's decimals."""
+    return None if value is None else Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
 
 
 class CustomerExporter(Exporter):
@@ -36,8 +46,8 @@ class OrderLineExporter(Exporter):
         Column("quantity", lambda line: line.quantity),
         Column("unit_price", lambda line: line.unit_price),
         Column("line_total", lambda line: line.line_total),
-        Column("discount_rate", lambda line: line.order_discount_rate),
-        Column("order_total", lambda line: line.order_total),
+        Column("discount_rate", lambda line: _fixed(line.order_discount_rate, RATE)),
+        Column("order_total", lambda line: _fixed(line.order_total, CENT)),
     )
 
     def queryset(self, base=None):
@@ -57,7 +67,7 @@ class OrderLineExporter(Exporter):
             )
             .annotate(
                 order_total=Subquery(totals.values("total")[:1], output_field=MONEY_FIELD),
-                order_discount_rate=Subquery(totals.values("effective_discount_rate")[:1]),
+                order_discount_rate=Subquery(totals.values("effective_discount_rate")[:1], output_field=RATE_FIELD),
             )
             .order_by("order__placed_at", "order__number", "pk")
         )

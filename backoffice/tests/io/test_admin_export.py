@@ -26,9 +26,7 @@ def products():
     red = TagFactory(name="red")
     ProductFactory(sku="TEE-1", name="Red tee", category=tees, price=Decimal("19.90"), stock=5, tags=[red])
     ProductFactory(sku="TEE-2", name="=HYPERLINK(1)", category=tees, price=None, stock=0, status=ProductStatus.DRAFT)
-    ProductFactory(
-        sku="MUG-1", name="-mug", description="@home\tx", category=clothing, stock=-3, allow_backorder=True
-    )
+    ProductFactory(sku="MUG-1", name="-mug", description="@home\tx", category=clothing, stock=-3, allow_backorder=True)
 
 
 def export(client, query="", file_format="0", columns=ALL_COLUMNS):

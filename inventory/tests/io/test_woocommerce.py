@@ -94,9 +94,7 @@ def test_missing_sku_gets_one_from_the_woocommerce_id_and_extra_categories_are_r
     report = run("product", data, user=staff_user, file_name="woo.csv")
     assert errors(report) == []
     assert "Line 2: “Poster” has no SKU; it gets WOO-501 from its WooCommerce ID." in report.notes
-    assert (
-        "Line 2: several categories (Decor; Gifts > Paper); the product goes into the first, Decor." in report.notes
-    )
+    assert "Line 2: several categories (Decor; Gifts > Paper); the product goes into the first, Decor." in report.notes
     poster = Product.objects.get(sku="WOO-501")
     assert (poster.status, poster.stock, poster.category.name) == (ProductStatus.DRAFT, 4, "Decor")
     assert sorted(poster.tags.values_list("name", flat=True)) == ["art", "paper"]
