@@ -84,3 +84,16 @@ e2e: $(E2E_STAMP)
 		$$sudo apt-get update && $$sudo apt-get install -y chromium chromium-driver; \
 	fi
 	$(PY) -m pytest e2e -p no:cacheprovider -p e2e.environment $(PYTEST_ARGS)
+
+# Production settings under gunicorn (README.security.md). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
+# for a try-out over plain http on this machine add DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0.
+WORKERS ?= 3
+serve-prod: $(STAMP)
+	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+		echo "DJANGO_SECRET_KEY is not set. Generate one with:" >&2; \
+		echo "  $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))'" >&2; exit 1; \
+	fi
+	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -

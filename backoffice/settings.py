@@ -184,6 +184,73 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", def
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "backoffice.security.lockout.lockout_response"
+# Unfold's login form posts no "next" field, so a login that started on /admin/login/ lands here.
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
+
+# Sessions end after this many idle seconds; every request pushes the expiry forward.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=PRODUCTION)
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=PRODUCTION)
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    # Only behind a proxy that sets (and strips client-sent) X-Forwarded-Proto and X-Forwarded-For.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content Security Policy (Django's own middleware). Unfold's admin needs two allowances:
+# 'unsafe-eval' because its Alpine.js build compiles x-data/x-on expressions with new Function(),
+# and inline styles because its templates and Alpine's x-bind:style write style attributes.
+# Scripts stay limited to our own origin plus a per-request nonce; no inline script runs.
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if env.bool("DJANGO_CSP_REPORT_ONLY", default=False):
+    # For trying a stricter policy in production: the browser reports, nothing is blocked.
+    SECURE_CSP, SECURE_CSP_REPORT_ONLY = {}, CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP, SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY, {}
+
+# Password `manage.py ensure_admin` gives a new `admin` superuser; empty: it generates and prints one.
+BOOTSTRAP_ADMIN_PASSWORD = env.str("DJANGO_ADMIN_PASSWORD", default="")
+
+# --- security ------------------------------------------------------------------
+# Staff accounts guard the whole shop; README.security.md explains each knob and
+# backoffice/tests/security/ proves it. Production means DEBUG off outside the test run.
+PRODUCTION = not DEBUG and not TESTING
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out client before any password is checked (admin login and the JWT endpoint).
+    "backoffice.security.backends.LockoutBackend",  # axes.backends.AxesStandaloneBackend
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("DJANGO_AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", default=15))
+# Lock one username from one address: a guesser cannot lock a colleague out from another machine.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "backoffice.security.lockout.lockout_response"
 
 # Sessions end after this many idle seconds; every request pushes the expiry forward.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=30 * 60)

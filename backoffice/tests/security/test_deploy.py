@@ -62,6 +62,14 @@ def test_deploy_check_fails_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
 
 
+def test_deploy_check_wants_real_mail_in_production():
+    """Without EMAIL_URL the console backend stays, and Django 6.1's deploy check refuses it:
+    password reset emails would never leave the server."""
+    result = run_manage("check", "--deploy", **{**PRODUCTION_ENV, "EMAIL_URL": ""})
+    assert result.returncode != 0
+    assert "(mail.E001)" in result.stderr
+
+
 def test_production_settings_values():
     values = production_settings(DJANGO_SESSION_IDLE_SECONDS="600", DJANGO_AXES_FAILURE_LIMIT="3")
     assert values["DEBUG"] is False
