@@ -4,6 +4,9 @@ import pytest
 
 from inventory.tests.factories import UserFactory
 
+# admin: logged-in clients (boss_client, admin_client_as) for the admin tests of every app.
+pytest_plugins = ["backoffice.tests.admin_support"]
+
 
 @pytest.fixture
 def staff_user(db):

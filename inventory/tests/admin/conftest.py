@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.tests.admin_support import admin_client_as, boss_client  # noqa: F401
 from inventory.choices import ProductStatus
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 from orders.choices import OrderStatus

@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from backoffice.tests.admin_support import admin_client_as, boss_client  # noqa: F401
 from inventory.tests.factories import ProductFactory
 from orders.choices import CustomerTier, OrderStatus
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory

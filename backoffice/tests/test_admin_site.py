@@ -1,0 +1,129 @@
+"""Site-wide admin pieces: sidebar by permission, low-stock badge, command search, paginator."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test import RequestFactory
+from django.urls import reverse
+
+from backoffice.admin_site import (
+    EstimatedCountPaginator,
+    command_search,
+    environment_callback,
+    low_stock_badge,
+    sidebar_navigation,
+)
+from backoffice.tests.admin_support import ROLE_AUDITOR, user_in_role, user_with_perms
+from inventory.choices import ProductStatus
+from inventory.models import Product
+from inventory.tests.factories import ProductFactory
+from orders.tests.factories import CustomerFactory, OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _visible(user):
+    groups = sidebar_navigation(_request(user))
+
+    def allowed(item):
+        return item.get("permission", lambda request: True)(_request(user))
+
+    return {g["title"]: [str(i["title"]) for i in g["items"] if allowed(i)] for g in groups}
+
+
+def test_sidebar_groups_for_superuser(superuser):
+    assert _visible(superuser) == {
+        "Overview": ["Dashboard"],
+        "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
+        "Sales": ["Orders"],
+        "Customers": ["Customers"],
+        "Access": ["Users", "Groups"],
+    }
+
+
+def test_sidebar_shows_only_permitted_items():
+    user = user_with_perms("clerk2", "orders.view_order", "inventory.view_product")
+    assert _visible(user) == {"Overview": ["Dashboard"], "Catalogue": ["Products"], "Sales": ["Orders"]}
+
+
+def test_sidebar_in_page_hides_items_without_permission(admin_client_as):
+    client = admin_client_as(user_with_perms("clerk3", "orders.view_order"))
+    html = client.get(reverse("admin:orders_order_changelist")).content.decode()
+    assert reverse("admin:orders_order_changelist") in html
+    assert reverse("admin:inventory_product_changelist") not in html
+    assert reverse("admin:auth_user_changelist") not in html
+
+
+def test_low_stock_badge_counts_products_for_sale(superuser, settings):
+    settings.LOW_STOCK_THRESHOLD = 5
+    ProductFactory(stock=5)
+    ProductFactory(stock=0)
+    ProductFactory(stock=6)
+    ProductFactory(stock=1, status=ProductStatus.ARCHIVED)
+    assert low_stock_badge(_request(superuser)) == "2"
+    assert low_stock_badge(_request(user_with_perms("nobody"))) == ""
+
+
+def test_environment_label(settings):
+    settings.ENVIRONMENT = "staging"
+    assert [str(v) for v in environment_callback(None)] == ["Staging", "warning"]
+
+
+def test_command_search_over_products_customers_orders(superuser):
+    ProductFactory(sku="LAMP-1", name="Desk lamp")
+    customer = CustomerFactory(first_name="Lampe", last_name="Meyer", email="lm@example.com")
+    OrderFactory(number="ORD-LAMP-7", customer=customer)
+    results = command_search(_request(superuser), "lamp")
+    assert [(r.title, str(r.description)) for r in results] == [
+        ("Desk lamp (LAMP-1)", "Product"),
+        ("Lampe Meyer <lm@example.com>", "Customer"),
+        ("ORD-LAMP-7 (Placed)", "Order of Lampe Meyer <lm@example.com>"),
+    ]
+    assert results[0].link == reverse("admin:inventory_product_change", args=[Product.objects.get().pk])
+
+
+def test_command_search_respects_permissions():
+    ProductFactory(sku="LAMP-1", name="Desk lamp")
+    OrderFactory(number="ORD-LAMP-7")
+    user = user_with_perms("po", "orders.view_order")
+    assert [r.title for r in command_search(_request(user), "lamp")] == ["ORD-LAMP-7 (Placed)"]
+
+
+def test_command_search_endpoint(boss_client):
+    ProductFactory(sku="LAMP-1", name="Desk lamp")
+    response = boss_client.get(reverse("admin:search"), {"s": "lamp"})
+    assert response.status_code == 200
+    assert "Desk lamp (LAMP-1)" in response.content.decode()
+
+
+def test_paginator_counts_exactly_when_small_or_filtered():
+    ProductFactory.create_batch(3)
+    assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == 3
+    assert EstimatedCountPaginator(Product.objects.filter(stock__gt=100).order_by("pk"), 2).count == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_class.reltuples is PostgreSQL's")
+def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
+    ProductFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_product")
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 1)
+    assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == 3
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 100)
+    assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == Paginator(Product.objects.all(), 2).count
+
+
+def test_auditor_dashboard_and_lists(admin_client_as):
+    client = admin_client_as(user_in_role(ROLE_AUDITOR, "audrey"))
+    assert client.get(reverse("admin:index")).status_code == 200
+    for name in ["orders_order", "orders_customer", "inventory_product"]:
+        page = client.get(reverse(f"admin:{name}_changelist"))
+        assert page.status_code == 200
+        assert page.context["action_form"] is None
