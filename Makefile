@@ -97,3 +97,10 @@ serve-prod: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
+
+# Benchmarks (bench/, README.bench.md): a dedicated PostgreSQL database, seeded once and reused.
+bench: $(STAMP)
+	$(PY) -m bench --scale full
+
+bench-small: $(STAMP)
+	$(PY) -m bench --scale small
