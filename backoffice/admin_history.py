@@ -5,6 +5,7 @@ admin form records the acting user and a reason, and a revert is allowed only wi
 permission and is itself recorded as "reverted to version of <date>".
 """
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.utils import formats, timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,7 +29,9 @@ class TrackedAdmin(SimpleHistoryAdmin):
             # simple-history only asks for view permission here; a revert writes, so it needs change.
             if obj is None or not self.has_change_history_permission(request, obj):
                 raise PermissionDenied
-            version = self.model.history.filter(pk=object_id, history_id=version_id).only("history_date").first()
+            # On the historical model "pk" is history_id: filter on the tracked row's own key.
+            key = {self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
+            version = self.model.history.filter(**key).only("history_date").first()
             if version is not None:
                 request._revert_reason = REVERT_REASON % {"date": _format_date(version.history_date)}
         return super().history_form_view(request, object_id, version_id, extra_context)

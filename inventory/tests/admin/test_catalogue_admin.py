@@ -65,6 +65,9 @@ def test_history_page_lists_user_reason_and_changes(boss_client, superuser):
 
 
 def test_revert_is_recorded_with_reason(boss_client, superuser):
+    # Other rows first, so history ids and the category's id differ (a pk/history_id mix-up shows).
+    for index in range(3):
+        Category.objects.create(name=f"Other {index}", slug=f"other-{index}").save()
     category = Category.objects.create(name="Shoes", slug="shoes", default_price=Decimal("9.00"))
     first = category.history.get()
     boss_client.post(change_url(category), {"name": "Footwear", "slug": "shoes", "default_price": "12.50"})
