@@ -5,10 +5,12 @@ a measured path failed (a command exited non-zero, a page did not answer 200, a 
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 import traceback
+from datetime import UTC, datetime
 
 from bench.config import DATA_DIR, ROOT, SCALES
 from bench.measure import BenchFailure, Measurement, NotRun
@@ -21,6 +23,11 @@ def main(argv=None):
     parser.add_argument("--scale", choices=sorted(SCALES), default="small")
     parser.add_argument("--only", default="", help="comma-separated benchmarks: " + ", ".join(BENCHMARKS))
     parser.add_argument("--output", default="", help="directory for RESULTS.md and results.json")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the previous results of the benchmarks not run now (each one says when it was measured)",
+    )
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     only = [name for name in args.only.split(",") if name] or BENCHMARKS
@@ -70,15 +77,35 @@ def main(argv=None):
         failures += sum(1 for m in results if m.status.startswith("failed"))
         for m in results:
             print(f"[bench]   {m.case}: {m.status if m.status != 'ok' else _short(m)}", flush=True)
-        run["measurements"] += [m.as_dict() for m in results]
+        measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        run["measurements"] += [dict(m.as_dict(), measured_at=measured_at) for m in results]
         print(f"[bench] {name} took {time.perf_counter() - t0:.1f}s", flush=True)
 
     out = ROOT / args.output if args.output else (ROOT / "bench" if scale.name == "full" else DATA_DIR)
     out.mkdir(parents=True, exist_ok=True)
     suffix = "" if scale.name == "full" else f".{scale.name}"
+    if args.merge:
+        run = _merged(run, out / f"results{suffix}.json", only)
     report.write(run, out / f"RESULTS{suffix}.md", out / f"results{suffix}.json")
     print(f"[bench] wrote {out / f'RESULTS{suffix}.md'} in {time.perf_counter() - started:.0f}s", flush=True)
     return 1 if failures else 0
+
+
+def _merged(run, previous_path, ran):
+    """This run's measurements, and the previous file's for the benchmarks not run now, in the usual order."""
+    if not previous_path.exists():
+        return run
+    previous = json.loads(previous_path.read_text())
+    titles_now = {m["benchmark"] for m in run["measurements"]}
+    kept = [m for m in previous["measurements"] if m["benchmark"] not in titles_now]
+    order = {name: i for i, name in enumerate(BENCHMARKS)}
+
+    def position(m):
+        return int(m["benchmark"].split(".", 1)[0]) if m["benchmark"][0].isdigit() else len(order)
+
+    run["measurements"] = sorted(kept + run["measurements"], key=position)
+    run["merged_from"] = previous.get("finished_at")
+    return run
 
 
 def _short(m):

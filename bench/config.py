@@ -23,6 +23,7 @@ class Scale:
     slow_runs: int  # repetitions of a slow one (import, export, bulk publish)
     import_rows: int
     export_sizes: tuple
+    export_runs: tuple  # runs at each export size (a 1M-line export takes minutes)
     clients: int
     orders_per_client: int
     updates_per_client: int
@@ -43,6 +44,7 @@ SCALES = {
         slow_runs=3,
         import_rows=100_000,
         export_sizes=(100_000, 1_000_000),
+        export_runs=(3, 1),
         clients=8,
         orders_per_client=60,
         updates_per_client=1_000,
@@ -53,12 +55,13 @@ SCALES = {
         products=1_000,
         customers=1_000,
         orders=10_000,
-        runs=3,
-        slow_runs=2,
+        runs=2,
+        slow_runs=1,
         import_rows=1_000,
         export_sizes=(1_000, 10_000),
+        export_runs=(1, 1),
         clients=8,
-        orders_per_client=10,
+        orders_per_client=5,
         updates_per_client=100,
     ),
 }

@@ -104,3 +104,17 @@ class Measurement:
         data = dict(self.__dict__)
         data["ratio"] = self.ratio
         return data
+
+
+BOOKKEEPING = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def app_queries(captured):
+    """The page's own queries: without the session and user lookups and the session save (and its BEGIN/COMMIT)."""
+    own = []
+    for query in captured:
+        sql = query["sql"].lstrip()
+        if sql.startswith(BOOKKEEPING) or '"django_session"' in sql or sql.startswith('SELECT "auth_user"'):
+            continue
+        own.append(query)
+    return own

@@ -61,6 +61,8 @@ def markdown(run):
         if m["benchmark"] != current:
             current = m["benchmark"]
             lines += ["", f"## {current}", ""]
+            if m.get("measured_at"):
+                lines += [f"Measured {m['measured_at']}.", ""]
             lines += ["| case | value | baseline | ratio | target | details |", "|---|---|---|---|---|---|"]
         if m["status"] != "ok":
             lines.append(f"| {m['case']} | {m['status']} | | | {m['target']} | |")

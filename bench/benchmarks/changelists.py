@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.measure import BenchFailure, Measurement, median_time
+from bench.measure import BenchFailure, Measurement, app_queries, median_time
 
 TITLE = "1. Admin changelists"
 PAGE_SIZES = (25, 100, 500)
@@ -117,6 +117,7 @@ def _measure(ctx, client, spec, url, size, filtered):
         extra={
             "rows_shown": rows,
             "queries": queries,
+            "own_queries": len(app_queries(captured.captured_queries)),
             "page_sql_seconds": sql_seconds,
             "sql_ratio": round(sql_seconds / bare, 1) if bare else None,
             "slowest_query_seconds": max((float(q["time"]) for q in captured.captured_queries), default=0),

@@ -46,7 +46,7 @@ def run(ctx):
         raise NotRun("no export_data command")
     total_lines = ctx.scalar("SELECT count(*) FROM orders_orderline")
     results = []
-    for wanted in ctx.scale.export_sizes:
+    for wanted, runs in zip(ctx.scale.export_sizes, ctx.scale.export_runs, strict=True):
         if wanted > total_lines:
             results.append(
                 Measurement(benchmark=TITLE, case=f"{wanted:,} lines", metric="", status="not run: too few lines")
@@ -68,7 +68,7 @@ def run(ctx):
         ]
         exports, copies = [], []
         env = dict(ctx.env, PYTHONPATH=str(ROOT))
-        for _ in range(ctx.scale.slow_runs):
+        for _ in range(runs):
             exports.append(check_child(run_child(command, env=env), "export_data order"))
             copies.append(check_child(run_child(copy, env=ctx.env), "psql \\copy ... TO"))
         written, copied = _count_csv_rows(out), _count_csv_rows(copy_out)
