@@ -19,9 +19,9 @@ ERRORS_ALWAYS = {
     "400": "Invalid input or query parameters",
     "401": "Not signed in",
     "403": "Signed in without the permission this needs",
+    "404": "No such object, or a page past the last one",
     "429": "Too many requests; retry after the Retry-After header's seconds",
 }
-ERRORS_ON_OBJECTS = {"404": "No such object"}
 ERRORS_ON_WRITES = {"409": "Refused by the current state (stock, order status, rows still in use)"}
 PUBLIC_PATHS = ("/api/v1/token/", "/api/v1/schema/")
 
@@ -32,8 +32,6 @@ def add_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             codes = dict(ERRORS_ALWAYS)
-            if "{" in path:
-                codes.update(ERRORS_ON_OBJECTS)
             if method in ("post", "put", "patch", "delete"):
                 codes.update(ERRORS_ON_WRITES)
             if path.startswith(PUBLIC_PATHS):

@@ -1,7 +1,10 @@
 """``/api/v1/``: the endpoints, JWT token views, the OpenAPI schema and its interactive docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.decorators import api_view, permission_classes, schema, throttle_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView, TokenVerifyView
 
@@ -9,6 +12,15 @@ from inventory.api.views import CategoryViewSet, ProductViewSet, TagViewSet
 from orders.api.views import CustomerViewSet, OrderViewSet
 
 app_name = "api"
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@throttle_classes([])
+@schema(None)
+def not_found(request):
+    raise NotFound()
+
 
 router = DefaultRouter()
 router.register("products", ProductViewSet, basename="product")
@@ -25,4 +37,6 @@ urlpatterns = [
     # The split view loads its start-up script from a URL, so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # Anything else under /api/v1/ is a 404 in the API's error shape, not Django's HTML page.
+    re_path(r"^.*/$", not_found),
 ]
