@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from backoffice.security import views as security_views
@@ -20,4 +20,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("backoffice.api.urls")),  # api: REST endpoints, JWT, schema, docs
 ]
