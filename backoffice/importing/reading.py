@@ -179,6 +179,19 @@ def _xlsx_text(value):
     return str(value)
 
 
+SPECIAL_FIRST = {"=", "'"}
+
+
+def _special_cell(value, line, label, formula_indexes, index, errors):
+    """A formula (refused, as a row error) or a quoted dangerous text from our own export (unquoted)."""
+    is_formula = index in formula_indexes if formula_indexes is not None else value.startswith("=")
+    if is_formula:
+        errors.append(RowError(line, label, FORMULA_CELL % {"value": value[:40]}))
+    elif len(value) > 1 and value[0] == "'" and value[1] in DANGEROUS_STARTS:
+        return value[1:]
+    return value
+
+
 def _build_table(header, records):
     keys = [column_key(h) for h in header]
     while keys and not keys[-1]:
@@ -193,23 +206,21 @@ def _build_table(header, records):
     labels = dict(zip(keys, [str(h).strip() for h in header]))
     max_rows = settings.IMPORT_MAX_ROWS
     rows, errors = [], []
+    width = len(keys)
+    named = [(index, key) for index, key in enumerate(keys) if key]
     for line, cells, formula_indexes in records:
-        if not any(str(c).strip() for c in cells):
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        if not any(cells) or not any(c.strip() for c in cells):
             continue  # blank lines (and trailing empty XLSX rows) are not rows
         if len(rows) >= max_rows:
             raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
         row = {}
-        for index, key in enumerate(keys):
-            if not key:
-                continue
-            value = cells[index] if index < len(cells) else ""
-            is_formula = (formula_indexes is not None and index in formula_indexes) or (
-                formula_indexes is None and value.startswith("=")
-            )
-            if is_formula:
-                errors.append(RowError(line, labels[key], FORMULA_CELL % {"value": value[:40]}))
-            elif len(value) > 1 and value[0] == "'" and value[1] in DANGEROUS_STARTS:
-                value = value[1:]
+        for index, key in named:
+            value = cells[index]
+            first = value[:1]
+            if first in SPECIAL_FIRST or (formula_indexes and index in formula_indexes):
+                value = _special_cell(value, line, labels[key], formula_indexes, index, errors)
             row[key] = value.strip()
         rows.append((line, row))
     if not rows:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 NOT_A_NUMBER = _("“%(value)s” is not a number.")
@@ -18,6 +19,7 @@ TRUE_WORDS = {"1", "yes", "y", "true", "t", "on", "x"}
 FALSE_WORDS = {"0", "no", "n", "false", "f", "off", ""}
 MAX_MONEY = Decimal("9999999999.99")
 MAX_INT = 2**31 - 1
+_CHOICE_WORDS = {}
 
 
 class CellError(Exception):
@@ -71,13 +73,25 @@ def parse_bool(text):
     raise CellError(NOT_A_BOOLEAN % {"value": text})
 
 
+def _choice_words(choices):
+    """``{"gold": "gold", ...}`` for values and labels in the active language, built once per language."""
+    key = (choices, get_language())
+    words = _CHOICE_WORDS.get(key)
+    if words is None:
+        words = {}
+        for value, label in choices.choices:
+            words.setdefault(str(label).lower(), value)
+            words[str(value).lower()] = value
+        _CHOICE_WORDS[key] = words
+    return words
+
+
 def parse_choice(text, choices):
     """A TextChoices member by value or label, case-insensitive (``Gold``, ``gold``)."""
-    word = text.strip().lower()
-    for value, label in choices.choices:
-        if word in (str(value).lower(), str(label).lower()):
-            return value
-    raise CellError(NOT_A_CHOICE % {"value": text, "choices": ", ".join(str(v) for v in choices.values)})
+    value = _choice_words(choices).get(text.strip().lower())
+    if value is None:
+        raise CellError(NOT_A_CHOICE % {"value": text, "choices": ", ".join(str(v) for v in choices.values)})
+    return value
 
 
 def check_length(text, limit):

@@ -7,11 +7,13 @@ of an existing product goes through ``inventory.services.apply_stock_changes``.
 
 from collections import defaultdict
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.history import record_bulk_history
+from backoffice.importing import pgcopy
 from backoffice.importing.engine import Importer
 from backoffice.importing.values import (
     REQUIRED,
@@ -40,6 +42,54 @@ def _chunks(items, size=BATCH):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def opening_stock(product_id, stock, user, reason, now):
+    """The ``import`` movement of a new product's opening stock: movements add up to the stock."""
+    return StockMovement(
+        product_id=product_id,
+        delta=stock,
+        stock_after=stock,
+        reason=MovementReason.IMPORT,
+        note=reason[:255],
+        user=user if getattr(user, "pk", None) else None,
+        created_at=now,
+    )
+
+
+def write_new_by_copy(new, *, user, reason, now):
+    """New products, their tag links, history rows (with tag snapshots) and opening stock, by COPY."""
+    history = Product.history.model
+    through = Product.tags.through
+    history_tags = apps.get_model("inventory", "HistoricalProduct_tags")  # simple-history's tag snapshots
+    product_ids = pgcopy.reserve_ids(Product, len(new))
+    history_ids = pgcopy.reserve_ids(history, len(new))
+    links = sum(len(tags) for _v, _c, tags in new)
+    link_ids = iter(pgcopy.reserve_ids(through, links))
+    snapshot_ids = iter(pgcopy.reserve_ids(history_tags, links))
+    user_id = getattr(user, "pk", None)
+    product_columns, product_row = pgcopy.model_columns(Product)
+    history_columns, history_row = pgcopy.model_columns(history)
+    stamps = {"created_at": now, "updated_at": now}
+    changes = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
+    products, histories, tag_links, snapshots, movements = [], [], [], [], []
+    for (values, category, tags), pk, history_id in zip(new, product_ids, history_ids):
+        record = {**values, **stamps, "id": pk, "category_id": category.pk}
+        products.append(product_row(record))
+        histories.append(history_row({**record, **changes, "history_id": history_id}))
+        for tag in tags:
+            link_id = next(link_ids)
+            tag_links.append((link_id, pk, tag.pk))
+            snapshots.append((link_id, pk, tag.pk, history_id, next(snapshot_ids)))
+        if values["stock"]:
+            stock = values["stock"]
+            movements.append((pk, stock, stock, MovementReason.IMPORT.value, reason[:255], user_id, now))
+    pgcopy.copy_rows(Product, product_columns, products)
+    pgcopy.copy_rows(through, ["id", "product_id", "tag_id"], tag_links)
+    pgcopy.copy_rows(history, history_columns, histories)
+    pgcopy.copy_rows(history_tags, ["id", "product_id", "tag_id", "history_id", "m2m_history_id"], snapshots)
+    columns = ["product_id", "delta", "stock_after", "reason", "note", "user_id", "created_at"]
+    pgcopy.copy_rows(StockMovement, columns, movements)
 
 
 class ProductImporter(Importer):
@@ -79,6 +129,7 @@ class ProductImporter(Importer):
         self.categories = CategoryResolver()
         self.tags = TagResolver()
         self.new, self.updates, self.stock_changes = [], [], {}
+        self.now = timezone.now()
         duplicate = self.first_seen()
         for index, (line, row) in enumerate(table.rows):
             self.tick(index)
@@ -148,13 +199,14 @@ class ProductImporter(Importer):
             self.plan_update(product, values, stock)
 
     def plan_new(self, sku, values, stock):
+        """A new product as plain values (no model instance yet: the PostgreSQL path never needs one)."""
         tags = values.pop("tags", [])
         category = values.pop("category")
         values.setdefault("status", ProductStatus.DRAFT)
-        product = Product(sku=sku, stock=stock, slug=slugify(values["name"])[:220], **values)
-        if product.status == ProductStatus.PUBLISHED:
-            product.published_at = timezone.now()
-        self.new.append((product, category, tags))
+        values.update(sku=sku, stock=stock, slug=slugify(values["name"])[:220])
+        if values["status"] == ProductStatus.PUBLISHED:
+            values["published_at"] = self.now
+        self.new.append((values, category, tags))
         self.report.new += 1
 
     def plan_update(self, product, values, stock):
@@ -180,7 +232,7 @@ class ProductImporter(Importer):
             for field, value in values.items():
                 setattr(product, field, value)
             if values.get("status") == ProductStatus.PUBLISHED and product.published_at is None:
-                product.published_at = timezone.now()
+                product.published_at = self.now
                 changed.append("published_at")
             self.updates.append((product, changed, category, tags))
 
@@ -196,32 +248,29 @@ class ProductImporter(Importer):
             )
 
     def write_new(self, user, reason):
+        if not self.new:
+            return
+        if pgcopy.available():
+            write_new_by_copy(self.new, user=user, reason=reason, now=timezone.now())
+            if self.progress is not None:
+                self.progress(len(self.new))
+            return
         through = Product.tags.through
         for chunk in _chunks(self.new):
             products = []
-            for product, category, _tags in chunk:
-                product.category_id = category.pk
-                products.append(product)
+            for values, category, _tags in chunk:
+                products.append(Product(category_id=category.pk, **values))
             Product.objects.bulk_create(products)
             if any(p.pk is None for p in products):
                 ids = dict(Product.objects.filter(sku__in=[p.sku for p in products]).values_list("sku", "pk"))
                 for product in products:
                     product.pk = ids[product.sku]
-            through.objects.bulk_create([through(product_id=p.pk, tag_id=t.pk) for p, _c, tags in chunk for t in tags])
+            through.objects.bulk_create(
+                [through(product_id=p.pk, tag_id=t.pk) for p, (_v, _c, tags) in zip(products, chunk) for t in tags]
+            )
             record_bulk_history(Product, products, user=user, reason=reason, update=False)
             StockMovement.objects.bulk_create(
-                [
-                    StockMovement(
-                        product_id=p.pk,
-                        delta=p.stock,
-                        stock_after=p.stock,
-                        reason=MovementReason.IMPORT,
-                        note=reason[:255],
-                        user=user if getattr(user, "pk", None) else None,
-                    )
-                    for p in products
-                    if p.stock
-                ]
+                [opening_stock(p.pk, p.stock, user, reason, None) for p in products if p.stock]
             )
             if self.progress is not None:
                 self.progress(len(chunk))

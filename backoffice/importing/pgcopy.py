@@ -1,0 +1,51 @@
+"""PostgreSQL's COPY for the bulk part of an import: rows go in as fast as the server takes them.
+
+Primary keys are reserved from the tables' sequences first, so the rows that refer to each other
+(a product, its tag links, its history row and that row's tag snapshot) can all be written by
+COPY in one pass. Other databases use Django's ``bulk_create`` path instead.
+"""
+
+from django.db import connection
+
+
+def available():
+    return connection.vendor == "postgresql"
+
+
+def reserve_ids(model, count):
+    """``count`` fresh primary keys of ``model``'s table, taken from its sequence."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_rows(model, columns, rows):
+    """``COPY table (columns) FROM STDIN`` of the given tuples; returns how many were written."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def model_columns(model, *, skip=()):
+    """Columns of ``model`` and a function turning a ``{attname: value}`` dict into a row for them.
+
+    Fields the dict lacks get the model field's default, as ``Model(**values)`` would give.
+    """
+    fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
+    defaults = {f.attname: f.get_default() for f in fields}
+    names = [f.attname for f in fields]
+
+    def row(record):
+        return tuple(record[name] if name in record else defaults[name] for name in names)
+
+    return [f.column for f in fields], row
