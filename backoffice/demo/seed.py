@@ -1,7 +1,9 @@
 """Synthetic shop data at benchmark scale (``manage.py seed_demo``).
 
 Speed over services: rows are generated in Python from one seeded ``random.Random`` and written in
-batches (COPY on PostgreSQL), one transaction per batch. What holds, as with real data:
+batches, one transaction per batch; on PostgreSQL with COPY, and into empty order tables in one
+transaction that drops their plain indexes and foreign keys and puts them back at the end
+(``writers.bulk_load``). What holds, as with real data:
 
 - every order line's ``unit_price`` is its product's effective price (own, else category default,
   else ``DEFAULT_PRODUCT_PRICE``); each placed order keeps its customer's tier rate; one line per
@@ -29,7 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from backoffice.demo import catalog
-from backoffice.demo.writers import RowWriter
+from backoffice.demo.writers import RowWriter, bulk_load
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, StockMovement, Tag
 from orders.choices import REVENUE_STATUSES, STOCK_HOLDING_STATUSES, OrderStatus
@@ -74,12 +76,13 @@ class SeedSummary:
 
 class Seeder:
     def __init__(self, *, products, customers, orders, seed=1, lines_per_order=5, batch_size=10000,
-                 use_copy=True, progress=None):  # fmt: skip
+                 use_copy=True, rebuild_indexes=True, progress=None):  # fmt: skip
         self.counts = {"products": products, "customers": customers, "orders": orders}
         self.rng = random.Random(seed)
         self.stock_rng = random.Random(seed + 1)
         self.lines_per_order = max(1, lines_per_order)
         self.batch_size = max(1, batch_size)
+        self.rebuild_indexes = rebuild_indexes
         self.writer = RowWriter(use_copy=use_copy, batch_size=self.batch_size)
         self.progress = progress or (lambda total, unit: _NoProgress())
         self.now = timezone.now().replace(second=0, microsecond=0)
@@ -193,7 +196,10 @@ class Seeder:
         self.first_number = _highest_order_number() + 1
         self.sold = defaultdict(int)
         span = DAYS * 86400 / count
-        with self.progress(count, "orders") as bar:
+        # Into empty tables on PostgreSQL: one transaction that builds the plain indexes at the end.
+        # Otherwise (other databases, --append): one transaction per batch.
+        rebuild = self.rebuild_indexes and self.writer.use_copy and base == 0
+        with bulk_load([Order, OrderLine], enabled=rebuild), self.progress(count, "orders") as bar:
             for start in range(0, count, self.batch_size):
                 orders, lines = [], []
                 for index in range(start, min(start + self.batch_size, count)):
