@@ -18,7 +18,7 @@ GROUP_OF_ROLE = {"auditor": "Auditor", "clerk": "Order clerk", "catalog": "Catal
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
+def fresh_throttle_counters():
     """Throttle counters live in the cache, which outlives a test; start each test from zero."""
     cache.clear()
     yield
