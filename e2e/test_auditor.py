@@ -9,11 +9,8 @@ SAVE_BUTTONS = "button[name=_save], button[name=_continue], button[name=_addanot
 
 def action_choices(page):
     """The bulk actions the list offers (empty when it offers none)."""
-    return [
-        value
-        for value in page.locator("select[name=action] option").evaluate_all("os => os.map(o => o.value)")
-        if value
-    ]
+    values = page.locator("select[name=action] option").evaluate_all("options => options.map(o => o.value)")
+    return [value for value in values if value]
 
 
 @pytest.mark.parametrize(
