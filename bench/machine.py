@@ -44,6 +44,8 @@ def describe(connection):
         pg_version = cursor.fetchone()[0]
         cursor.execute("SHOW shared_buffers")
         shared_buffers = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
     try:
         load = os.getloadavg()
     except OSError:
@@ -57,6 +59,7 @@ def describe(connection):
         "django": django.get_version(),
         "postgresql": pg_version,
         "postgresql_shared_buffers": shared_buffers,
+        "postgresql_jit": jit,
         "load_average_at_start": load,
         "git_commit": _git_commit(),
     }

@@ -47,7 +47,7 @@ def markdown(run):
         f"- CPU: {machine['cpu']}, {machine['cores']} cores; memory {machine['memory_gib']} GiB",
         f"- OS: {machine['os']}",
         f"- Python {machine['python']}, Django {machine['django']}, PostgreSQL {machine['postgresql']} "
-        f"(shared_buffers {machine['postgresql_shared_buffers']})",
+        f"(shared_buffers {machine['postgresql_shared_buffers']}, jit {machine.get('postgresql_jit', '?')})",
         f"- Load average at start: {machine['load_average_at_start']}",
         "",
         "## Data",
