@@ -5,6 +5,7 @@ Everything is decided by one seeded ``random.Random`` and a clock that the build
 always writes the same rows. ``load_demo`` later moves all dates so the newest order is recent.
 """
 
+import heapq
 import random
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -135,22 +136,23 @@ class DemoBuilder:
 
     # --- orders ---------------------------------------------------------------------------
     def _history_of_orders(self):
+        """Replay 90 days in time order: placements, drafts, each order's later status changes,
+        the archiving of discontinued products and a stock count of the sold-out ones."""
         start = ANCHOR - timedelta(days=DAYS)
-        events = []
         span = int((ANCHOR - start).total_seconds())
         times = sorted(start + timedelta(seconds=self.rng.randrange(span)) for _ in range(PLACED_ORDERS - 1))
-        for index, when in enumerate([*times, ANCHOR]):
-            events.append((when, 1, index, "place", self._path(when)))
+        # (when, priority, order index, what, payload); the newest order is placed exactly at ANCHOR.
+        queue = [(when, 1, index, "place", self._path()) for index, when in enumerate([*times, ANCHOR])]
         for index in range(DRAFT_ORDERS):
             when = ANCHOR - timedelta(minutes=self.rng.randint(60, 60 * 24 * 12))
-            events.append((when, 1, PLACED_ORDERS + index, "draft", []))
-        events.append((start + timedelta(days=ARCHIVE_AFTER_DAYS), 0, 0, "archive", []))
-        events.append((ANCHOR - timedelta(days=SOLDOUT_COUNT_DAYS_BEFORE_END), 0, 0, "count", []))
-        heap = sorted(events, key=lambda event: event[:3])
+            queue.append((when, 1, PLACED_ORDERS + index, "draft", ()))
+        queue.append((start + timedelta(days=ARCHIVE_AFTER_DAYS), 0, 0, "archive", ()))
+        queue.append((ANCHOR - timedelta(days=SOLDOUT_COUNT_DAYS_BEFORE_END), 0, 0, "count", ()))
+        heapq.heapify(queue)
         buyers = self.customers[: len(self.customers) - catalog.CUSTOMERS_WITHOUT_ORDERS]
         weights = [TIER_WEIGHT[c.tier] for c in buyers]
-        while heap:
-            when, _, index, what, path = heap.pop(0)
+        while queue:
+            when, _, index, what, payload = heapq.heappop(queue)
             self.clock.at(when)
             if what == "archive":
                 archived = [p for sku, p in self.products.items() if self.kinds[sku] == "archived"]
@@ -162,24 +164,25 @@ class DemoBuilder:
             elif what in ("place", "draft"):
                 customer = self.rng.choices(buyers, weights=weights)[0]
                 order = self._new_order(customer, draft=what == "draft")
-                for status, hours_min, hours_max in path[:1]:
-                    later = when + timedelta(minutes=self.rng.randint(hours_min * 60, hours_max * 60))
-                    if later < ANCHOR:
-                        heap.append((later, 2, index, "move", [(status, order), *path[1:]]))
-                        heap.sort(key=lambda event: event[:3])
-            elif what == "move":
-                (status, order), rest = path[0], path[1:]
+                self._schedule_next(queue, when, index, order, payload)
+            else:  # "move": the order's next status
+                order, (status, *_), steps = payload
                 ordering.transition_order(order=order, to_status=status, user=None)
                 self._refresh_stock()
-                if rest:
-                    status, hours_min, hours_max = rest[0]
-                    later = when + timedelta(minutes=self.rng.randint(hours_min * 60, hours_max * 60))
-                    if later < ANCHOR:
-                        heap.append((later, 2, index, "move", [(status, order), *rest[1:]]))
-                        heap.sort(key=lambda event: event[:3])
+                self._schedule_next(queue, when, index, order, steps)
 
-    def _path(self, when):
-        return self.rng.choices([path for _, path in PATHS], weights=[weight for weight, _ in PATHS])[0]
+    def _schedule_next(self, queue, when, index, order, steps):
+        """Queue the first of ``steps`` (status, min hours, max hours later) unless it would lie past ANCHOR."""
+        if not steps:
+            return
+        step, rest = steps[0], tuple(steps[1:])
+        _, hours_min, hours_max = step
+        later = when + timedelta(minutes=self.rng.randint(hours_min * 60, hours_max * 60))
+        if later < ANCHOR:
+            heapq.heappush(queue, (later, 2, index, "move", (order, step, rest)))
+
+    def _path(self):
+        return tuple(self.rng.choices([path for _, path in PATHS], weights=[weight for weight, _ in PATHS])[0])
 
     def _new_order(self, customer, *, draft):
         lines = []
