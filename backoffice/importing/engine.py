@@ -106,6 +106,10 @@ def run_import(importer, table, *, dry_run=True):
     report.rows = len(table.rows)
     table = importer.adapt(table)
     report.errors.extend(table.errors)
+    if table.errors:
+        # A row with a refused cell (a formula) is reported once, not checked again cell by cell.
+        refused = {error.line for error in table.errors}
+        table.rows = [(line, row) for line, row in table.rows if line not in refused]
     if importer.check_columns(table):
         importer.prepare(table)
     report.errors.sort(key=lambda e: (e.line, e.column))
