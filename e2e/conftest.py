@@ -7,6 +7,8 @@ check what the pages show. Nothing here uses pytest-django's test database.
 """
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -104,6 +106,8 @@ def _database_access(django_db_blocker):
 def demo_shop(_database_access):
     """Migrate the fresh file and load the demo shop, roles, the admin and an auditor."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("*.png"):  # a run's screenshots are that run's UI review
+        stale.unlink()
     # One child process for the four commands: each Django start costs seconds on a busy CI machine.
     commands = [("migrate", "--noinput"), ("load_demo",), ("setup_roles",), ("ensure_admin",)]
     script = "from django.core.management import call_command\n" + "".join(
@@ -115,7 +119,13 @@ def demo_shop(_database_access):
 
     auditor = User.objects.create_user(AUDITOR_USERNAME, "auditor@example.com", AUDITOR_PASSWORD, is_staff=True)
     auditor.groups.add(Group.objects.get(name="Auditor"))
-    return {"admin": ADMIN_USERNAME, "auditor": AUDITOR_USERNAME}
+    yield {"admin": ADMIN_USERNAME, "auditor": AUDITOR_USERNAME}
+    from django.db import connections
+
+    from e2e.environment import E2E_DIR
+
+    connections.close_all()
+    shutil.rmtree(E2E_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +213,8 @@ def _page_for(request, browser, server, storage_state=None):
     page = context.new_page()
     yield page
     if request.node.stash.get(_failed_key, False):
-        page.screenshot(path=ARTIFACTS / f"FAILED-{request.node.name}.png", full_page=True)
+        name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+        page.screenshot(path=ARTIFACTS / f"FAILED-{name}.png", full_page=True)
     context.close()
 
 
@@ -220,13 +231,6 @@ def admin_page(request, browser, server, login_states):
 @pytest.fixture
 def auditor_page(request, browser, server, login_states):
     yield from _page_for(request, browser, server, login_states[AUDITOR_USERNAME])
-
-
-@pytest.fixture
-def admin_user(demo_shop):
-    from django.contrib.auth.models import User
-
-    return User.objects.get(username=ADMIN_USERNAME)
 
 
 def screenshot(page, name):
