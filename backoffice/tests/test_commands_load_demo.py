@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -142,4 +143,6 @@ def test_the_order_number_sequence_continues_after_the_demo_orders(staff_user):
     customer = Customer.objects.get(email="anna.schmidt@example.com")
     product = Product.objects.get(sku="TSH-STR-NVY-M")
     order = place_order(customer=customer, lines=[(product, 1)], user=staff_user)
-    assert order.number.endswith("-000101")
+    tail = int(order.number.rsplit("-", 1)[1])
+    # MySQL's AUTO_INCREMENT does not go back after earlier tests' rollbacks; elsewhere it is exact.
+    assert tail == 101 if connection.vendor != "mysql" else tail > 100

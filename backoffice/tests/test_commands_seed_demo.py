@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.db.models import Sum
 
 from inventory.models import Category, Product, StockMovement, Tag
@@ -130,8 +131,10 @@ def test_refuses_a_database_with_orders_unless_appending():
     assert Product.objects.count() == 40
     assert Customer.objects.count() == 20
     assert Category.objects.count() == 15  # reused, not duplicated
-    # The next real order continues after the seeded numbers.
-    assert next_order_number().endswith("-000061")
+    # The next real order continues after the seeded numbers (MySQL's AUTO_INCREMENT never goes back
+    # after a rollback, so there it may continue from further up).
+    tail = int(next_order_number().rsplit("-", 1)[1])
+    assert tail == 61 if connection.vendor != "mysql" else tail > 60
 
 
 @pytest.mark.parametrize(
