@@ -36,7 +36,7 @@ def pytest_terminal_summary(terminalreporter):
 
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "e2e" / "artifacts"
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "e2e" / "artifacts"))
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

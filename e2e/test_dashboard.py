@@ -83,4 +83,25 @@ def test_dashboard_kpis_match_the_database(admin_page):
     }
     assert by_status == reports.orders_by_status()
     assert sum(by_status.values()) > 0
+
+    order_rows = [row.locator("td").all_inner_texts() for row in page.locator("[data-list=orders] tr").all()]
+    latest = [(cells[0].strip(), cells[3].strip()) for cells in order_rows]
+    assert latest == _expected_latest_orders()
+    low_stock = [row.locator("td").first.inner_text() for row in page.locator("[data-list=stock] tr").all()]
+    assert low_stock == _expected_low_stock()
     screenshot(page, "dashboard")
+
+
+def _expected_latest_orders():
+    """(number, total) of the ten newest placed orders, totals with two decimals."""
+    from orders.models import Order
+    from orders.pricing import round_money
+
+    orders = Order.objects.exclude(placed_at=None).with_totals().order_by("-placed_at", "-pk")[:10]
+    return [(o.number, f"{round_money(o.total):,.2f}") for o in orders]
+
+
+def _expected_low_stock():
+    from inventory.models import Product
+
+    return list(Product.objects.low_stock().order_by("stock", "name", "pk").values_list("sku", flat=True)[:10])
