@@ -9,7 +9,10 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -30,7 +33,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", applicati
 
 
 @pytest.fixture
-def shop_rows(db, settings):
+def in_process_requests():
+    """Keep the test's database connection open across requests, as Django's own test client does.
+
+    The raw WSGI handler closes connections when a request finishes; on PostgreSQL that would end
+    the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def shop_rows(db, settings, in_process_requests):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
@@ -42,13 +59,10 @@ def shop_rows(db, settings):
 
 
 @pytest.fixture
-def bearer(db, client, shop_rows):
+def bearer(shop_rows):
+    """A superuser's access token (the token endpoint itself is tested in test_auth.py)."""
     user = UserFactory(username="schemathesis", is_superuser=True)
-    user.set_password("Correct-horse-9!")
-    user.save()
-    response = client.post("/api/v1/token/", {"username": "schemathesis", "password": "Correct-horse-9!"})
-    assert response.status_code == 200, response.content
-    return {"Authorization": f"Bearer {response.json()['access']}"}
+    return {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
 
 
 @schema.parametrize()
