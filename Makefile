@@ -60,6 +60,11 @@ test-postgres: $(STAMP)
 test-mysql: $(STAMP)
 	DATABASE_URL=$(MYSQL_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# The schemathesis run alone (make test runs it too): the API against its own OpenAPI schema.
+.PHONY: schemathesis
+schemathesis: $(STAMP)
+	$(PY) -m pytest backoffice/tests/api/test_schemathesis.py $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
