@@ -254,7 +254,7 @@ class Seeder:
             if taken:
                 movements.append((pk, -taken, opening - taken, MovementReason.SALE, "seeded orders", self.now))
         with transaction.atomic():
-            self.writer.set_column(Product, "stock", {pk: value for pk, value in stock.items() if value})
+            self.writer.set_integer_column(Product, "stock", {pk: value for pk, value in stock.items() if value})
             for start in range(0, len(movements), self.batch_size):
                 self.writer.write(StockMovement, MOVEMENT_FIELDS, movements[start : start + self.batch_size])
         self.summary.movements = len(movements)

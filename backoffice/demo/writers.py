@@ -37,8 +37,8 @@ class RowWriter:
             for row in rows:
                 copy.write_row(row)
 
-    def set_column(self, model, field, values):
-        """``UPDATE table SET field = value WHERE id = pk`` for ``{pk: value}``, in few statements."""
+    def set_integer_column(self, model, field, values):
+        """``UPDATE table SET field = value WHERE id = pk`` for ``{pk: int}``, in few statements."""
         if not values:
             return
         if self.use_copy:
