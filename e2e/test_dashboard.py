@@ -16,9 +16,9 @@ def test_log_in_with_wrong_then_right_password(anonymous_page):
     page.fill("input[name=username]", ADMIN_USERNAME)
     page.fill("input[name=password]", "not-the-password")
     page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "/admin/login/" in page.url
-    assert "Please enter the correct username and password" in page.inner_text("body")
+    page.get_by_text("Please enter the correct username and password").wait_for()
+    assert urlsplit(page.url).path == "/admin/login/"
+    assert page.input_value("input[name=username]") == ADMIN_USERNAME
     screenshot(page, "login-refused")
 
     log_in(page, ADMIN_USERNAME, ADMIN_PASSWORD)
