@@ -68,3 +68,29 @@ def run(ctx):
     )
     m.target_met = len(queries) <= MAX_QUERIES
     yield m
+    yield _with_jit_on(page, baseline, max(1, ctx.scale.runs // 2))
+
+
+def _with_jit_on(page, baseline, runs):
+    """The page as it was before the bench turned PostgreSQL's JIT off (backoffice/settings.py)."""
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    saved = options.get("options")
+    options["options"] = "-c jit=on"
+    connection.close()  # the next query connects with the options above
+    try:
+        seconds, _ = median_time(page, runs)
+    finally:
+        if saved is None:
+            options.pop("options")
+        else:
+            options["options"] = saved
+        connection.close()
+    return Measurement(
+        benchmark=TITLE,
+        case="GET /admin/ with PostgreSQL JIT on (before the fix)",
+        metric="seconds",
+        value=seconds,
+        baseline=baseline,
+        baseline_label="one aggregate: revenue of 30 days",
+        extra={"runs": runs},
+    )
