@@ -8,7 +8,6 @@ check what the pages show. Nothing here uses pytest-django's test database.
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -119,13 +118,7 @@ def demo_shop(_database_access):
 
     auditor = User.objects.create_user(AUDITOR_USERNAME, "auditor@example.com", AUDITOR_PASSWORD, is_staff=True)
     auditor.groups.add(Group.objects.get(name="Auditor"))
-    yield {"admin": ADMIN_USERNAME, "auditor": AUDITOR_USERNAME}
-    from django.db import connections
-
-    from e2e.environment import E2E_DIR
-
-    connections.close_all()
-    shutil.rmtree(E2E_DIR, ignore_errors=True)
+    return {"admin": ADMIN_USERNAME, "auditor": AUDITOR_USERNAME}
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ environment below, hence the same database file, the same secret key and the sam
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -31,3 +32,8 @@ os.environ.update(
 )
 for name in ("DJANGO_TEST_DB_NAME", "DJANGO_SECRET_KEY", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_SECURE_COOKIES"):
     os.environ.pop(name, None)
+
+
+def pytest_unconfigure(config):
+    """The database lives only as long as the run (the server has stopped by now)."""
+    shutil.rmtree(E2E_DIR, ignore_errors=True)
