@@ -7,7 +7,7 @@ They filter on annotations of ``ProductQuerySet`` (``effective_price``, ``availa
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.api.filtering import BooleanChoiceFilter
+from backoffice.api.filtering import BooleanChoiceFilter, IsoDateTimeFilter
 from inventory.choices import ProductStatus
 from inventory.models import Category, Product, Tag
 
@@ -31,7 +31,7 @@ class ProductFilter(django_filters.FilterSet):
     )
     available = BooleanChoiceFilter(field_name="available", help_text=_("In stock or taking backorders"))
     has_orders = BooleanChoiceFilter(field_name="has_orders", help_text=_("Appears on any order"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text=_("Changed at or after (ISO 8601)")
     )
 

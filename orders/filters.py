@@ -7,7 +7,7 @@ queryset they get must carry them (see ``orders.api.views``).
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.api.filtering import BooleanChoiceFilter
+from backoffice.api.filtering import BooleanChoiceFilter, IsoDateTimeFilter
 from orders.choices import CustomerTier, OrderStatus
 from orders.models import Customer, Order
 
@@ -17,7 +17,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class CustomerFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=CustomerTier.choices, help_text=_("regular, silver, gold or vip"))
     has_orders = BooleanChoiceFilter(field_name="has_orders", help_text=_("Has placed at least one order"))
-    ordered_since = django_filters.IsoDateTimeFilter(
+    ordered_since = IsoDateTimeFilter(
         method="filter_ordered_since", help_text=_("Placed an order at or after (ISO 8601)")
     )
 
@@ -32,12 +32,10 @@ class CustomerFilter(django_filters.FilterSet):
 class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
     customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), help_text=_("Customer id"))
-    placed_after = django_filters.IsoDateTimeFilter(
+    placed_after = IsoDateTimeFilter(
         field_name="placed_at", lookup_expr="gte", help_text=_("Placed at or after (ISO 8601)")
     )
-    placed_before = django_filters.IsoDateTimeFilter(
-        field_name="placed_at", lookup_expr="lt", help_text=_("Placed before (ISO 8601)")
-    )
+    placed_before = IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt", help_text=_("Placed before (ISO 8601)"))
     total_min = django_filters.NumberFilter(
         field_name="total", lookup_expr="gte", help_text=_("Total after discount at least"), **MONEY
     )

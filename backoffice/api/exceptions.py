@@ -15,7 +15,7 @@ change the lifecycle does not allow, a row still referenced); 400 for everything
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,7 @@ CONFLICT_CODES = frozenset({"insufficient_stock", "invalid_transition", "protect
 
 INVALID_FIELDS = _("One or more fields are invalid.")
 STILL_REFERENCED = _("This row is still referenced by others and cannot be deleted.")
+DATABASE_REFUSED = _("The database refused a value of this request (out of range or malformed).")
 CONFLICTING_WRITE = _("The change conflicts with the current data (for example a duplicate value). Reload and retry.")
 
 
@@ -48,6 +49,8 @@ def exception_handler(exc, context):
         return _error_response(status.HTTP_409_CONFLICT, "protected", STILL_REFERENCED, {})
     if isinstance(exc, IntegrityError):
         return _error_response(status.HTTP_409_CONFLICT, "conflict", CONFLICTING_WRITE, {})
+    if isinstance(exc, DataError):
+        return _error_response(status.HTTP_400_BAD_REQUEST, "invalid_data", DATABASE_REFUSED, {})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -4,8 +4,12 @@ Rejecting (400, naming the parameter and the accepted ones) rather than ignoring
 typo such as ``?staus=draft`` never silently returns the whole list.
 """
 
+from datetime import UTC
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter, SearchFilter
@@ -13,6 +17,8 @@ from rest_framework.filters import BaseFilterBackend, OrderingFilter, SearchFilt
 UNKNOWN_PARAMETER = _("Unknown query parameter. This list accepts: %(allowed)s.")
 UNKNOWN_ORDERING = _("Cannot order by %(fields)s. Order by one or more of: %(allowed)s (prefix - for descending).")
 EMPTY_ORDERING = _("Name at least one field to order by: %(allowed)s.")
+DATE_OUT_OF_RANGE = _("Enter a date-time between the years 1 and 9999 in UTC.")
+NUL_CHARACTER = _("Null characters are not allowed.")
 ALWAYS_ALLOWED = {"format"}
 
 
@@ -25,6 +31,10 @@ class StrictQueryParams(BaseFilterBackend):
         if unknown:
             message = UNKNOWN_PARAMETER % {"allowed": ", ".join(sorted(allowed - ALWAYS_ALLOWED)) or "-"}
             raise ValidationError({name: [message] for name in unknown})
+        with_nul = sorted({name for name, value in request.query_params.lists() if any("\x00" in v for v in value)})
+        if with_nul:
+            # PostgreSQL cannot compare text with NUL bytes; no real search needs one.
+            raise ValidationError({name: [NUL_CHARACTER] for name in with_nul})
         return queryset
 
     def allowed_parameters(self, request, queryset, view):
@@ -87,6 +97,23 @@ class QuerySetSearchFilter(BaseFilterBackend):
                 "schema": {"type": "string", "maxLength": 200},
             }
         ]
+
+
+class BoundedIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that also exists in UTC (``0001-01-01T00:00+14:00`` does not)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None:
+            try:
+                value.astimezone(UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError(DATE_OUT_OF_RANGE, code="invalid") from exc
+        return value
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
 
 
 class BooleanChoiceFilter(django_filters.ChoiceFilter):

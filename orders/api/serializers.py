@@ -17,6 +17,7 @@ UNKNOWN_SKU = _("There is no product with SKU %(sku)s.")
 UNKNOWN_PRODUCT = _("There is no product with id %(id)s.")
 UNKNOWN_CUSTOMER = _("There is no customer with id {pk_value}.")
 MAX_LINES = 500
+MAX_ID = 2**63 - 1  # the largest id any of the databases stores
 
 
 class LastOrderSerializer(serializers.Serializer):
@@ -131,7 +132,9 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class OrderLineInputSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=32, required=False, help_text=_("SKU of the product"))
-    product = serializers.IntegerField(min_value=1, required=False, help_text=_("Id of the product, instead of sku"))
+    product = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text=_("Id of the product, instead of sku")
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=1_000_000)
 
     def validate(self, attrs):
