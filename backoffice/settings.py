@@ -287,7 +287,12 @@ SIMPLE_JWT = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Back office API",
-    "DESCRIPTION": "Products, customers and orders of the shop.",
+    "DESCRIPTION": (
+        "Products, customers and orders of the shop. Every error is "
+        "`{status, code, detail, errors: {field: [messages]}}`; unknown query parameters and ordering "
+        "fields are rejected with 400; a well-formed request the current state refuses (stock, order "
+        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # api: request and response bodies as separate components (read-only fields stay out of requests).
