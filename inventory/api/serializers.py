@@ -66,7 +66,8 @@ class ProductSerializer(HistoryModelSerializer):
         error_messages={"does_not_exist": UNKNOWN_CATEGORY},
     )
     tags = TagNameField(many=True, required=False, help_text=_("Tag names"))
-    status = serializers.ChoiceField(choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+    # No default: a PUT that leaves the status out keeps it (a new product starts as a draft).
+    status = serializers.ChoiceField(choices=ProductStatus.choices, required=False)
     effective_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     price_source = serializers.ChoiceField(choices=PriceSource.choices, read_only=True)
     is_default_price = serializers.SerializerMethodField(help_text=_("True when no own price is set"))

@@ -176,3 +176,12 @@ def test_adjust_stock_permission(client_as, category, role, expected):
     product = ProductFactory(sku="MUG-1", category=category, stock=2)
     response = client_as(role).post(f"{URL}{product.pk}/adjust-stock/", {"delta": 1, "note": "found"}, format="json")
     assert response.status_code == expected
+
+
+def test_put_without_status_keeps_it(api, category):
+    product = ProductFactory(sku="MUG-1", category=category, status=ProductStatus.PUBLISHED)
+    body = {"sku": "MUG-1", "name": "Mug", "category_id": category.pk}
+    response = api.put(f"{URL}{product.pk}/", body, format="json")
+    assert (response.status_code, response.json()["status"]) == (200, "published")
+    created = api.post(URL, {"sku": "CUP-1", "name": "Cup", "category_id": category.pk}, format="json")
+    assert (created.status_code, created.json()["status"], created.json()["published_at"]) == (201, "draft", None)
