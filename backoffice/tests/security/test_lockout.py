@@ -164,3 +164,18 @@ def test_jwt_failures_and_admin_failures_count_together(client, alice, settings)
     locked = client.post(url, {"username": "alice", "password": WRONG}, content_type="application/json")
     assert locked.status_code == 429
     assert login(client, STRONG_PASSWORD).status_code == 429
+
+
+def test_null_character_in_the_username_is_a_form_error_not_a_500(client):
+    # PostgreSQL refuses NUL in text: it must be stopped before axes records the attempt.
+    response = login(client, WRONG, username="ali\x00ce")
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_null_character_on_the_token_endpoint_is_a_400(client):
+    url = token_url()
+    response = client.post(url, {"username": "ali\x00ce", "password": WRONG}, content_type="application/json")
+    assert response.status_code == 400
+    assert not AccessAttempt.objects.exists()
