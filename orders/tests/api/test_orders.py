@@ -11,7 +11,7 @@ from inventory.choices import MovementReason, ProductStatus
 from inventory.models import StockMovement
 from inventory.tests.factories import ProductFactory
 from orders.choices import CustomerTier, OrderStatus
-from orders.models import Order
+from orders.models import Order, OrderLine
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
 URL = "/api/v1/orders/"
@@ -205,23 +205,32 @@ def test_cursor_pagination_walks_every_order_once_newest_first(api, history):
 
 
 def test_list_query_count_does_not_grow_with_rows(api):
-    def add(count):
-        customer = CustomerFactory()
-        for _ in range(count):
-            order = OrderFactory(customer=customer)
-            OrderLineFactory(order=order)
-            OrderLineFactory(order=order)
+    customer = CustomerFactory()
+    products = [ProductFactory(), ProductFactory()]
+
+    def add(start, stop):
+        orders = Order.objects.bulk_create(
+            Order(number=f"ORD-BULK-{n:05d}", customer=customer, status=OrderStatus.PLACED, placed_at=timezone.now())
+            for n in range(start, stop)
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, product=product, quantity=1, unit_price=Decimal("2.00"))
+            for order in orders
+            for product in products
+        )
 
     def queries(expected):
         with CaptureQueriesContext(connection) as captured:
             response = api.get(f"{URL}?page_size=500")
-        assert len(response.json()["results"]) == expected
+        rows = response.json()["results"]
+        assert len(rows) == expected
+        assert {(row["line_count"], row["total"], len(row["lines"])) for row in rows} == {(2, "4.00", 2)}
         return len(captured)
 
-    add(5)
+    add(0, 5)
     few = queries(5)
-    add(45)
-    assert queries(50) == few
+    add(5, 500)
+    assert queries(500) == few
 
 
 @pytest.mark.parametrize(
