@@ -42,6 +42,16 @@ class ProductActionsMixin:
         actions.pop("delete_selected", None)
         return actions
 
+    def delete_model(self, request, obj):
+        # The delete button of one product takes the same path as the bulk action.
+        result = services.delete_products(products=[obj], user=request.user, reason="deleted in admin")
+        if result.message:
+            self.message_user(request, result.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        result = services.delete_products(products=list(queryset), user=request.user, reason="deleted in admin")
+        self.message_user(request, result.summary(NOUN, _("deleted")), result_level(result))
+
     def has_adjust_stock_permission(self, request, obj=None):
         return request.user.has_perm("inventory.adjust_stock_product")
 

@@ -159,3 +159,14 @@ def test_detail_adjust_stock_via_htmx_redirects(boss_client, catalogue):
     url = reverse("admin:inventory_product_adjust_stock_detail", args=[catalogue["shirt"].pk])
     response = boss_client.post(url, {"delta": "1", "note": "x", "_form_submitted": "1"}, headers={"HX-Request": "1"})
     assert response["HX-Redirect"] == reverse("admin:inventory_product_change", args=[catalogue["shirt"].pk])
+
+
+def test_delete_page_goes_through_the_service(boss_client, superuser, catalogue):
+    url = reverse("admin:inventory_product_delete", args=[catalogue["hat"].pk])
+    assert boss_client.post(url, {"post": "yes"}).status_code == 302
+    deleted = Product.history.filter(id=catalogue["hat"].pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (superuser, "deleted in admin")
+    ordered = reverse("admin:inventory_product_delete", args=[catalogue["shirt"].pk])
+    refused = boss_client.post(ordered, {"post": "yes"})  # its order lines protect it: the page explains
+    assert refused.status_code == 200 and "protected" in refused.content.decode()
+    assert Product.objects.filter(pk=catalogue["shirt"].pk).exists()

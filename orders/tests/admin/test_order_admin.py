@@ -170,3 +170,29 @@ def test_query_count_does_not_grow_with_rows(boss_client, sales):
     large = _count(boss_client)
     assert (small[1], large[1]) == (5, 50)
     assert small[0] == large[0]
+
+
+def test_auditor_sees_orders_and_history_but_no_status_actions(admin_client_as, sales):
+    from backoffice.tests.admin_support import ROLE_AUDITOR, user_in_role
+
+    client = admin_client_as(user_in_role(ROLE_AUDITOR, "audrey"))
+    order = sales["a1"]
+    html = client.get(change_url(order)).content.decode()
+    assert "/mark_shipped/" not in html and "/mark_cancelled/" not in html
+    assert client.get(reverse("admin:orders_order_history", args=[order.pk])).status_code == 200
+    url = reverse("admin:orders_order_mark_shipped", args=[order.pk])
+    assert client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 403
+    assert client.get(reverse("admin:orders_order_add")).status_code == 403
+    assert _status(order) == OrderStatus.PAID
+
+
+def test_order_clerk_can_move_orders(admin_client_as, sales):
+    from backoffice.tests.admin_support import ROLE_CLERK, user_in_role
+
+    clerk = user_in_role(ROLE_CLERK, "olga")
+    client = admin_client_as(clerk)
+    url = reverse("admin:orders_order_mark_shipped", args=[sales["a1"].pk])
+    assert client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 302
+    assert _status(sales["a1"]) == OrderStatus.SHIPPED
+    latest = sales["a1"].history.order_by("-history_id").first()
+    assert (latest.history_user, latest.history_change_reason) == (clerk, "status paid -> shipped")
