@@ -7,7 +7,6 @@ of an existing product goes through ``inventory.services.apply_stock_changes``.
 
 from collections import defaultdict
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +28,7 @@ from backoffice.validators import SKU_INVALID, SKU_PATTERN, normalize_sku
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import BACKORDERS_OUTSTANDING, Product, StockMovement
 from inventory.resources.lookups import CategoryResolver, TagResolver
+from inventory.resources.new_products import opening_stock, write_new_by_copy
 from inventory.resources.woocommerce import adapt_woocommerce
 from inventory.services import apply_stock_changes
 
@@ -42,54 +42,6 @@ def _chunks(items, size=BATCH):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def opening_stock(product_id, stock, user, reason, now):
-    """The ``import`` movement of a new product's opening stock: movements add up to the stock."""
-    return StockMovement(
-        product_id=product_id,
-        delta=stock,
-        stock_after=stock,
-        reason=MovementReason.IMPORT,
-        note=reason[:255],
-        user=user if getattr(user, "pk", None) else None,
-        created_at=now,
-    )
-
-
-def write_new_by_copy(new, *, user, reason, now):
-    """New products, their tag links, history rows (with tag snapshots) and opening stock, by COPY."""
-    history = Product.history.model
-    through = Product.tags.through
-    history_tags = apps.get_model("inventory", "HistoricalProduct_tags")  # simple-history's tag snapshots
-    product_ids = pgcopy.reserve_ids(Product, len(new))
-    history_ids = pgcopy.reserve_ids(history, len(new))
-    links = sum(len(tags) for _v, _c, tags in new)
-    link_ids = iter(pgcopy.reserve_ids(through, links))
-    snapshot_ids = iter(pgcopy.reserve_ids(history_tags, links))
-    user_id = getattr(user, "pk", None)
-    product_columns, product_row = pgcopy.model_columns(Product)
-    history_columns, history_row = pgcopy.model_columns(history)
-    stamps = {"created_at": now, "updated_at": now}
-    changes = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
-    products, histories, tag_links, snapshots, movements = [], [], [], [], []
-    for (values, category, tags), pk, history_id in zip(new, product_ids, history_ids):
-        record = {**values, **stamps, "id": pk, "category_id": category.pk}
-        products.append(product_row(record))
-        histories.append(history_row({**record, **changes, "history_id": history_id}))
-        for tag in tags:
-            link_id = next(link_ids)
-            tag_links.append((link_id, pk, tag.pk))
-            snapshots.append((link_id, pk, tag.pk, history_id, next(snapshot_ids)))
-        if values["stock"]:
-            stock = values["stock"]
-            movements.append((pk, stock, stock, MovementReason.IMPORT.value, reason[:255], user_id, now))
-    pgcopy.copy_rows(Product, product_columns, products)
-    pgcopy.copy_rows(through, ["id", "product_id", "tag_id"], tag_links)
-    pgcopy.copy_rows(history, history_columns, histories)
-    pgcopy.copy_rows(history_tags, ["id", "product_id", "tag_id", "history_id", "m2m_history_id"], snapshots)
-    columns = ["product_id", "delta", "stock_after", "reason", "note", "user_id", "created_at"]
-    pgcopy.copy_rows(StockMovement, columns, movements)
 
 
 class ProductImporter(Importer):
