@@ -95,10 +95,11 @@ def run(ctx):
     last_history = ctx.scalar("SELECT coalesce(max(history_id), 0) FROM inventory_historicalproduct")
     ctx.execute("UPDATE inventory_product SET stock = %s WHERE id = %s", [HOT_STOCK, product.pk])
     service_rates, update_rates = [], []
+    runs = min(scale.runs, 3)
     try:
         orders = clients * scale.orders_per_client
         updates = clients * scale.updates_per_client
-        for _ in range(scale.runs):
+        for _ in range(runs):
             args = (product.pk, customer.pk, ctx.user.pk, scale.orders_per_client)
             service_rates.append(orders / _race(clients, _place_orders, args, orders))
             args = (product.pk, scale.updates_per_client)
@@ -111,10 +112,10 @@ def run(ctx):
         )
     finally:
         _clean_up(ctx, product.pk, saved_stock, last_order, last_movement, last_history)
-    expected_orders = orders * scale.runs
+    expected_orders = orders * runs
     if placed != expected_orders or movements != -expected_orders:
         raise BenchFailure(f"{placed} orders and {movements} units of stock movements for {expected_orders} orders")
-    if stock != HOT_STOCK - expected_orders - updates * scale.runs:
+    if stock != HOT_STOCK - expected_orders - updates * runs:
         raise BenchFailure(f"stock ended at {stock}: units were lost or oversold")
     m = Measurement(
         benchmark=TITLE,
@@ -126,7 +127,7 @@ def run(ctx):
         higher_is_better=True,
         extra={
             "ms_per_order_per_client": round(1000 * clients / statistics.median(service_rates), 1),
-            "runs": scale.runs,
+            "runs": runs,
         },
     )
     yield m
