@@ -106,6 +106,9 @@ def test_cards_link_to_what_they_count(boss_client, superuser, shop):
     today_kpi, _seven, thirty = _figures(superuser)["revenue_kpis"]
     assert result_pks(boss_client.get(today_kpi.link)) == [shop["t1"].pk]
     assert sorted(result_pks(boss_client.get(thirty.link))) == sorted(shop[n].pk for n in ["t1", "y1", "d3", "d10"])
+    new_customers = _figures(superuser)["other_kpis"][1]
+    expected = Customer.objects.exclude(email="old@example.com").values_list("pk", flat=True)
+    assert sorted(result_pks(boss_client.get(new_customers.link))) == sorted(expected)
     paid = next(row for row in _figures(superuser)["status_counts"] if row["status"] == "paid")
     assert result_pks(boss_client.get(paid["link"])) == [shop["y1"].pk]
 

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
@@ -83,7 +85,14 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     autocomplete_fields = ["category", "tags"]
-    readonly_fields = ["stock", "effective_price_display", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "stock",
+        "effective_price_display",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "recent_changes",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RecentStockMovementInline]
     fieldsets = [
@@ -98,7 +107,10 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
                 "fields": ["price", "effective_price_display", "cost", "stock", "allow_backorder"],
             },
         ),
-        (_("History"), {"classes": ["tab"], "fields": ["published_at", "created_at", "updated_at"]}),
+        (
+            _("History"),
+            {"classes": ["tab"], "fields": ["recent_changes", "published_at", "created_at", "updated_at"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -120,6 +132,17 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
             '<span class="whitespace-nowrap">{} <span class="text-xs text-base-500">({})</span></span>',
             f"{price:.2f}",
             note,
+        )
+
+    @display(description=_("Recent changes"))
+    def recent_changes(self, obj):
+        # Read on the change page only (one query), never in the list.
+        if obj is None or obj.pk is None or not hasattr(obj, "history"):
+            return "-"
+        rows = obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:5]
+        history_url = reverse("admin:inventory_product_history", args=[obj.pk])
+        return render_to_string(
+            "admin/inventory/product/recent_changes.html", {"rows": rows, "history_url": history_url}
         )
 
     @display(description=_("Stock"), ordering="stock", label=STOCK_LABELS)

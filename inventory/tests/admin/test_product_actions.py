@@ -143,6 +143,8 @@ def test_detail_adjust_stock(boss_client, superuser, catalogue):
     assert (movement.delta, movement.user, movement.note) == (7, superuser, "found in storage")
     history = _last_history(catalogue["hat"])
     assert history.history_change_reason == "stock +7 (adjustment): found in storage"
+    change_page = boss_client.get(reverse("admin:inventory_product_change", args=[catalogue["hat"].pk]))
+    assert "stock +7 (adjustment): found in storage" in change_page.content.decode()  # the History tab
 
 
 def test_detail_adjust_stock_refusal_is_shown_in_the_dialog(boss_client, catalogue):
