@@ -29,7 +29,6 @@ def write_new_by_copy(new, *, user, reason, now):
     history_ids = pgcopy.reserve_ids(history, len(new))
     links = sum(len(tags) for _v, _c, tags in new)
     link_ids = pgcopy.reserve_ids(through, links)
-    snapshot_ids = pgcopy.reserve_ids(history_tags, links)
     user_id = getattr(user, "pk", None)
     product_columns, product_row = pgcopy.model_columns(Product)
     history_columns, history_row = pgcopy.model_columns(history)
@@ -42,12 +41,11 @@ def write_new_by_copy(new, *, user, reason, now):
             yield {**values, **stamps, "id": pk, "category_id": category.pk}, history_id
 
     def links_of():
-        """(link id, product id, tag id, history id, snapshot id), in the same order on every pass."""
-        numbers = zip(link_ids, snapshot_ids)
+        """(link id, product id, tag id, history id), in the same order on every pass."""
+        numbers = iter(link_ids)
         for (_values, _category, tags), pk, history_id in planned:
             for tag in tags:
-                link_id, snapshot_id = next(numbers)
-                yield link_id, pk, tag.pk, history_id, snapshot_id
+                yield next(numbers), pk, tag.pk, history_id
 
     # Generators, not lists: rows go to the server as they are made, memory stays flat.
     pgcopy.copy_rows(Product, product_columns, (product_row(record) for record, _h in records()))
@@ -57,7 +55,7 @@ def write_new_by_copy(new, *, user, reason, now):
         history_columns,
         (history_row({**record, **changes, "history_id": history_id}) for record, history_id in records()),
     )
-    snapshot_columns = ["id", "product_id", "tag_id", "history_id", "m2m_history_id"]
+    snapshot_columns = ["id", "product_id", "tag_id", "history_id"]  # the snapshot's own key: its default
     pgcopy.copy_rows(history_tags, snapshot_columns, links_of())
     note = reason[:255]
     movements = (
