@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backoffice.demo.load import HISTORY_REASON
 from inventory.models import Category, Product, StockMovement, Tag
-from inventory.tests.factories import ProductFactory
+from inventory.tests.factories import ProductFactory, UserFactory
 from orders.models import Customer, Order, OrderLine
 from orders.services import place_order
 
@@ -138,11 +138,25 @@ def test_every_loaded_object_gets_one_creation_history_row():
     assert apps.get_model("inventory", "HistoricalProduct_tags").objects.count() == 99
 
 
-def test_the_order_number_sequence_continues_after_the_demo_orders(staff_user):
+def test_the_order_number_sequence_continues_after_the_demo_orders():
     load()
+    staff_user = UserFactory(username="clerk")  # after loading: its profile takes the next customer id
     customer = Customer.objects.get(email="anna.schmidt@example.com")
     product = Product.objects.get(sku="TSH-STR-NVY-M")
     order = place_order(customer=customer, lines=[(product, 1)], user=staff_user)
     tail = int(order.number.rsplit("-", 1)[1])
     # MySQL's AUTO_INCREMENT does not go back after earlier tests' rollbacks; elsewhere it is exact.
     assert tail == 101 if connection.vendor != "mysql" else tail > 100
+
+
+def test_nothing_is_loaded_over_existing_customers(staff_user):
+    # The new user's customer profile has an id the demo customers would overwrite.
+    profile = Customer.objects.get(user=staff_user)
+    output = load()
+    assert output.strip() == (
+        "Demo data not loaded: the database already has 1 customers, which the demo's rows would overwrite. "
+        "Load it into a fresh database, before creating users (`make run` does it in that order)."
+    )
+    assert list(Customer.objects.all()) == [profile]
+    assert Customer.objects.get().email == "clerk@shop.test"
+    assert Order.objects.count() == 0 and Category.objects.count() == 0
