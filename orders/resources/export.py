@@ -2,19 +2,26 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import ExpressionWrapper, F, Sum, Window
+from django.db.models.functions import Coalesce
 
 from backoffice.importing.exporting import Column, Exporter
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import CENT, RATE_FIELD
+from orders.pricing import RATE_FIELD, apply_discount, discount_rate_expression
 from orders.querysets import MONEY_FIELD
 
 RATE = Decimal("0.0001")
+CENT = Decimal("0.01")
 
 
-def _fixed(value, places):
-    """Subquery results come back as floats on some backends; show them as the shop's decimals."""
+def _decimal(value, places):
+    """Some backends hand computed columns back as floats; show them as the shop's decimals."""
     return None if value is None else Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _order_total(line):
+    """The order's total as ``Order.objects.with_totals()`` gives it: subtotal less the rate, to the cent."""
+    return apply_discount(_decimal(line["order_subtotal"], CENT), _decimal(line["order_rate"], RATE))
 
 
 class CustomerExporter(Exporter):
@@ -34,40 +41,48 @@ class CustomerExporter(Exporter):
 
 
 class OrderLineExporter(Exporter):
-    """``base`` is a queryset of orders (the order changelist); the rows are their lines."""
+    """``base`` is a queryset of orders (the order changelist); the rows are their lines.
+
+    Rows are plain values (no model instances); the order's subtotal is a window sum over its
+    lines and its rate the one kept at placement (a draft: its customer's tier rate), so each
+    order's figures are computed once in one query, whatever the number of lines.
+    """
 
     model = Order
     columns = (
-        Column("order_number", lambda line: line.order.number),
-        Column("placed_at", lambda line: line.order.placed_at),
-        Column("customer_email", lambda line: line.order.customer.email),
-        Column("status", lambda line: line.order.status),
-        Column("sku", lambda line: line.product.sku),
-        Column("quantity", lambda line: line.quantity),
-        Column("unit_price", lambda line: line.unit_price),
-        Column("line_total", lambda line: line.line_total),
-        Column("discount_rate", lambda line: _fixed(line.order_discount_rate, RATE)),
-        Column("order_total", lambda line: _fixed(line.order_total, CENT)),
+        Column("order_number", lambda line: line["order__number"]),
+        Column("placed_at", lambda line: line["order__placed_at"]),
+        Column("customer_email", lambda line: line["order__customer__email"]),
+        Column("status", lambda line: line["order__status"]),
+        Column("sku", lambda line: line["product__sku"]),
+        Column("quantity", lambda line: line["quantity"]),
+        Column("unit_price", lambda line: line["unit_price"]),
+        Column("line_total", lambda line: line["quantity"] * line["unit_price"]),
+        Column("discount_rate", lambda line: _decimal(line["order_rate"], RATE)),
+        Column("order_total", _order_total),
     )
 
     def queryset(self, base=None):
-        orders = Order.objects.all() if base is None else base
-        totals = Order.objects.with_totals().filter(pk=OuterRef("order_id"))
-        lines = OrderLine.objects.all() if base is None else OrderLine.objects.filter(order__in=orders.values("pk"))
+        lines = OrderLine.objects.all()
+        if base is not None:
+            lines = lines.filter(order__in=base.values("pk"))
+        amount = ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD)
+        rate = Coalesce("order__discount_rate", discount_rate_expression("order__customer__tier"))
         return (
-            lines.select_related("order__customer", "product")
-            .only(
-                "quantity",
-                "unit_price",
+            lines.annotate(
+                order_subtotal=Window(Sum(amount), partition_by=[F("order_id")], output_field=MONEY_FIELD),
+                order_rate=ExpressionWrapper(rate, output_field=RATE_FIELD),
+            )
+            .values(
                 "order__number",
                 "order__placed_at",
-                "order__status",
                 "order__customer__email",
+                "order__status",
                 "product__sku",
-            )
-            .annotate(
-                order_total=Subquery(totals.values("total")[:1], output_field=MONEY_FIELD),
-                order_discount_rate=Subquery(totals.values("effective_discount_rate")[:1], output_field=RATE_FIELD),
+                "quantity",
+                "unit_price",
+                "order_subtotal",
+                "order_rate",
             )
             .order_by("order__placed_at", "order__number", "pk")
         )
