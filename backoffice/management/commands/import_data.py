@@ -1,4 +1,4 @@
-"""``manage.py import_data product products.csv [--format csv|xlsx] [--dry-run] [--user NAME]``.
+"""``manage.py import_data product products.csv --user NAME [--format csv|xlsx] [--dry-run]``.
 
 The admin's rules exactly: every row is checked first, and one bad row means nothing is written.
 Exits non-zero when the import was refused.
@@ -15,6 +15,10 @@ from backoffice.importing.engine import IMPORTERS, import_file
 from backoffice.importing.reading import FILE_TOO_LARGE, FORMATS, human_size
 
 MAX_ERRORS_SHOWN = 200
+USER_REQUIRED = (
+    "Say who imports with --user <username>: every imported row's history records the importing user. "
+    "(--dry-run needs no user.)"
+)
 
 
 class Command(BaseCommand):
@@ -25,9 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from the file)")
         parser.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
-        parser.add_argument("--user", help="username recorded in the history of every imported row")
+        parser.add_argument("--user", help="who imports: recorded in every row's history (required unless --dry-run)")
 
     def handle(self, *args, model, file, format=None, dry_run=False, user=None, **options):
+        if not user and not dry_run:
+            raise CommandError(USER_REQUIRED)
         acting = self.acting_user(user)
         if not os.path.isfile(file):
             raise CommandError(f"No such file: {file}")

@@ -45,14 +45,14 @@ def test_dry_run_writes_nothing(good_csv):
     assert Product.objects.count() == 0
 
 
-def test_refused_import_exits_non_zero_and_lists_errors(tmp_path):
+def test_refused_import_exits_non_zero_and_lists_errors(tmp_path, staff_user):
     path = tmp_path / "bad.csv"
     path.write_bytes(
         csv_bytes([["sku", "name", "category", "price"], ["A-10", "A", "C", "1"], ["B-10", "B", "C", "x"]])
     )
     err = io.StringIO()
     with pytest.raises(CommandError) as caught:
-        call_command("import_data", "product", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("import_data", "product", str(path), "--user", "clerk", stdout=io.StringIO(), stderr=err)
     assert str(caught.value) == "bad.csv: nothing was imported; 1 error(s) found. Fix them and import the file again."
     assert "error: Line 3, column price: “x” is not a number." in err.getvalue()
     assert Product.objects.count() == 0
@@ -63,7 +63,7 @@ def test_file_over_the_size_limit_and_unknown_user(good_csv, settings):
         call("import_data", "product", str(good_csv), "--user", "nobody")
     settings.IMPORT_MAX_FILE_SIZE = 10
     with pytest.raises(CommandError, match="^The file is 50 bytes; the largest file an import accepts is 10 bytes.$"):
-        call("import_data", "product", str(good_csv))
+        call("import_data", "product", str(good_csv), "--dry-run")
 
 
 def test_export_csv_and_xlsx_files(tmp_path):
@@ -84,10 +84,16 @@ def test_export_csv_and_xlsx_files(tmp_path):
     assert sheet["H3"].value == 4
 
 
+def test_a_real_import_needs_a_user(good_csv):
+    with pytest.raises(CommandError, match="^Say who imports with --user <username>"):
+        call("import_data", "product", str(good_csv))
+    assert Product.objects.count() == 0
+
+
 def test_export_round_trips_through_import(tmp_path, staff_user):
     ProductFactory(sku="A-10", name="=cmd", category=CategoryFactory(name="Cat"), stock=2)
     call("export_data", "product", "--output", str(tmp_path / "p.csv"))
-    out, _err = call("import_data", "product", str(tmp_path / "p.csv"))
+    out, _err = call("import_data", "product", str(tmp_path / "p.csv"), "--user", "clerk")
     assert out.strip().endswith("p.csv imported: 0 new, 0 updated, 1 unchanged products.")
 
 
