@@ -29,6 +29,7 @@ NOT_UTF8 = _(
     "The file is not UTF-8 text (unreadable byte at line %(line)d). Save it as “CSV UTF-8” and import it again."
 )
 BROKEN_XLSX = _("The file is not a readable XLSX workbook (%(detail)s). Save it again from your spreadsheet program.")
+NUL_BYTE = _("The file holds a NUL byte at line %(line)d, so it is not a text CSV file.")
 XLSX_AS_CSV = _("The file is an XLSX workbook, not CSV; choose the XLSX format.")
 UNKNOWN_FORMAT = _("Unknown file format %(format)s; use csv or xlsx.")
 FORMULA_CELL = _("the cell holds a formula (%(value)s); imports refuse formulas. Put the plain value in the cell.")
@@ -98,10 +99,14 @@ def _decode(data):
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFileError(NOT_UTF8 % {"line": line}) from exc
+    if "\x00" in text:
+        # No database column can hold it; such a file is binary rather than text.
+        raise ImportFileError(NUL_BYTE % {"line": text[: text.index("\x00")].count("\n") + 1})
+    return text
 
 
 def _sniff_delimiter(first_line):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.history import record_bulk_history
 from backoffice.importing.engine import Importer
-from backoffice.importing.values import REQUIRED, CellError, check_length, parse_money
+from backoffice.importing.values import REQUIRED, TOO_LONG, CellError, check_length, parse_money
 from inventory.models import Category, Tag
 from inventory.resources.lookups import PATH_TOO_DEEP, CategoryResolver, PendingCategory, TagResolver
 
@@ -151,6 +151,9 @@ class TagImporter(Importer):
             message = duplicate(name.lower(), line)
             if message:
                 self.report.error(line, "name", message)
+                continue
+            if len(slug) > 100:
+                self.report.error(line, "slug", TOO_LONG % {"limit": 100, "length": len(slug)})
                 continue
             if slug and slugify(slug) != slug:
                 self.report.error(line, "slug", BAD_SLUG % {"slug": slug})

@@ -64,7 +64,11 @@ class CustomerImporter(Importer):
             self.report.error(line, "email", REQUIRED)
             return
         try:
+            check_length(email, 254)
             validate_email(email)
+        except CellError as exc:
+            self.report.error(line, "email", exc.message)
+            return
         except ValidationError:
             self.report.error(line, "email", BAD_EMAIL % {"value": email})
             return

@@ -101,3 +101,8 @@ def test_line_numbers_count_physical_lines_of_multiline_cells():
 
 def test_duplicate_header_is_refused():
     assert refused(b"sku,SKU\nA,B\n") == "The column SKU appears twice in the header."
+
+
+def test_nul_byte_is_refused():
+    message = refused(b"sku,name\nA-1,ok\nA-2,b\x00d\n")
+    assert message == "The file holds a NUL byte at line 3, so it is not a text CSV file."

@@ -47,6 +47,7 @@ def test_bad_customers_write_nothing(staff_user):
             ["not-an-email", "", "", ""],
             ["x@example.com", "", "", "platinum"],
             ["OK@example.com", "", "", ""],
+            ["a" * 250 + "@example.com", "", "", ""],
         ],
         user=staff_user,
     )
@@ -54,5 +55,6 @@ def test_bad_customers_write_nothing(staff_user):
         (3, "email", "“not-an-email” is not a valid email address."),
         (4, "tier", "“platinum” is not one of: regular, silver, gold, vip."),
         (5, "email", "ok@example.com appears more than once in the file (first on line 2)."),
+        (6, "email", "At most 254 characters (this has 262)."),
     ]
     assert not Customer.objects.filter(user__isnull=True).exists()
