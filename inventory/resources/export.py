@@ -1,6 +1,6 @@
 """What a catalogue export holds, column by column; the same column names the import reads."""
 
-from backoffice.importing.exporting import Column, Exporter
+from backoffice.importing.exporting import Column, Exporter, only_filters
 from inventory.models import Category, Product, Tag
 
 
@@ -45,7 +45,7 @@ class ProductExporter(Exporter):
         self.paths = CategoryPaths()
 
     def queryset(self, base=None):
-        base = Product.objects.all() if base is None else base
+        base = only_filters(Product, base)
         return base.prefetch_related("tags").order_by("sku")
 
 
@@ -64,7 +64,7 @@ class CategoryExporter(Exporter):
         self.paths = CategoryPaths()
 
     def queryset(self, base=None):
-        base = Category.objects.all() if base is None else base
+        base = only_filters(Category, base)
         return base.order_by("name")
 
 
@@ -73,5 +73,5 @@ class TagExporter(Exporter):
     columns = (Column("name", lambda t: t.name), Column("slug", lambda t: t.slug))
 
     def queryset(self, base=None):
-        base = Tag.objects.all() if base is None else base
+        base = only_filters(Tag, base)
         return base.order_by("name")

@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import ExpressionWrapper, F, Sum, Window
 from django.db.models.functions import Coalesce
 
-from backoffice.importing.exporting import Column, Exporter
+from backoffice.importing.exporting import Column, Exporter, only_filters
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import RATE_FIELD, apply_discount, discount_rate_expression
 from orders.querysets import MONEY_FIELD
@@ -36,7 +36,7 @@ class CustomerExporter(Exporter):
     )
 
     def queryset(self, base=None):
-        base = Customer.objects.all() if base is None else base
+        base = only_filters(Customer, base)
         return base.order_by("email")
 
 
