@@ -127,3 +127,13 @@ def test_auditor_dashboard_and_lists(admin_client_as):
         page = client.get(reverse(f"admin:{name}_changelist"))
         assert page.status_code == 200
         assert page.context["action_form"] is None
+
+
+def test_user_and_group_pages_use_unfold_forms(boss_client, superuser):
+    from unfold.forms import UserChangeForm
+
+    page = boss_client.get(reverse("admin:auth_user_change", args=[superuser.pk]))
+    assert page.status_code == 200
+    assert isinstance(page.context["adminform"].form, UserChangeForm)
+    assert boss_client.get(reverse("admin:auth_group_changelist")).status_code == 200
+    assert boss_client.get(reverse("admin:auth_user_changelist"))["X-Frame-Options"] == "DENY"
