@@ -1,7 +1,9 @@
 """Every change of stock and of a product's status goes through here.
 
-Lock order: products are always locked with ``select_for_update().order_by("pk")``, so two
-transactions that touch the same products wait for each other instead of deadlocking.
+Lock order: products are always locked with ``select_for_update(no_key=True).order_by("pk")``, so
+two transactions that touch the same products wait for each other instead of deadlocking. ``FOR
+NO KEY UPDATE`` (stock and status are not keys) does not make an order line's foreign-key check
+(``FOR KEY SHARE``) wait; deleting takes the full ``FOR UPDATE``.
 """
 
 from collections import defaultdict
@@ -40,8 +42,8 @@ def _ids(products):
     return sorted(p.pk for p in products)
 
 
-def _lock_products(product_ids):
-    return list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk"))
+def _lock_products(product_ids, *, for_delete=False):
+    return list(Product.objects.select_for_update(no_key=not for_delete).filter(pk__in=product_ids).order_by("pk"))
 
 
 @transaction.atomic
@@ -189,7 +191,7 @@ def delete_products(*, products, user, reason="deleted"):
     from orders.models import OrderLine
 
     result = BulkResult()
-    locked = _lock_products([p.pk for p in products])
+    locked = _lock_products([p.pk for p in products], for_delete=True)
     in_orders = set(
         OrderLine.objects.filter(product__in=[p.pk for p in locked]).values_list("product_id", flat=True).distinct()
     )

@@ -84,10 +84,18 @@ def _merge_lines(lines):
 
 
 def _priced_products(product_ids):
-    """Lock the products in pk order and read their effective prices; refuse any not for sale."""
-    list(Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk").values_list("pk"))
+    """Read the products' effective prices and refuse any not for sale.
+
+    No lock here: the products are locked last, when the stock is taken (``_take_stock``), so
+    that concurrent orders of one product wait for each other only for that step (bench/).
+    """
     priced = {p.pk: p for p in Product.objects.filter(pk__in=product_ids).with_effective_price()}
-    for product in sorted(priced.values(), key=lambda p: p.pk):
+    _refuse_not_for_sale(priced.values())
+    return priced
+
+
+def _refuse_not_for_sale(products):
+    for product in sorted(products, key=lambda p: p.pk):
         if product.status != ProductStatus.PUBLISHED:
             raise ServiceError(
                 PRODUCT_NOT_FOR_SALE,
@@ -95,7 +103,16 @@ def _priced_products(product_ids):
                 params={"sku": product.sku, "status": product.get_status_display().lower()},
                 field="product",
             )
-    return priced
+
+
+def _take_stock(order, changes, user):
+    """The last step of placing an order: lock the products (pk order) and take their stock.
+
+    Checks again, under the lock, that they are still for sale: a product unpublished since its
+    price was read refuses the order, and the transaction undoes everything.
+    """
+    apply_stock_changes(changes=changes, reason=MovementReason.SALE, user=user, order=order)
+    _refuse_not_for_sale(Product.objects.filter(pk__in=[p.pk for p in changes]).only("pk", "sku", "status"))
 
 
 def _stamp(instance, user, reason):
@@ -129,12 +146,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
     for product, quantity in merged.items():
         line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
         _stamp(line, user, f"placed in {order.number}").save()
-    apply_stock_changes(
-        changes={product: -quantity for product, quantity in merged.items()},
-        reason=MovementReason.SALE,
-        user=user,
-        order=order,
-    )
+    _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     return order
 
 
@@ -219,9 +231,7 @@ def _place_draft(order, lines, user, reason):
         )
     order.placed_at = timezone.now()
     order.discount_rate = discount_rate_for(order.customer.tier)
-    apply_stock_changes(
-        changes={line.product: -line.quantity for line in lines}, reason=MovementReason.SALE, user=user, order=order
-    )
+    _take_stock(order, {line.product: -line.quantity for line in lines}, user)
 
 
 def _mail_shipped(order):
