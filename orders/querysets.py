@@ -100,5 +100,6 @@ class OrderQuerySet(models.QuerySet):
 
 
 class OrderLineQuerySet(models.QuerySet):
-    def with_line_total(self):
-        return self.annotate(line_total=ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD))
+    def with_amount(self):
+        """``amount``: quantity x unit price of each line (``line_total`` is the model's property)."""
+        return self.annotate(amount=ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD))

@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"staff{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@shop.test")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "Correct-horse-9!")
+    password = factory.django.Password("Correct-horse-9!")
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -143,3 +143,17 @@ def test_reports(shop):
     }
     days = reports.revenue_by_day(start, end)
     assert [amount for _, amount in days] == [Decimal("40.48"), Decimal("8.50")]
+
+
+def test_line_amount(shop):
+    from orders.models import OrderLine
+
+    amounts = sorted(OrderLine.objects.with_amount().values_list("amount", flat=True))
+    assert amounts == [
+        Decimal("5.00"),
+        Decimal("10.00"),
+        Decimal("30.00"),
+        Decimal("33.33"),
+        Decimal("39.98"),
+        Decimal("100.00"),
+    ]
