@@ -86,6 +86,7 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     paginator = EstimatedCountPaginator
     autocomplete_fields = ["category", "tags"]
     readonly_fields = [
+        "current_status",
         "stock",
         "effective_price_display",
         "published_at",
@@ -98,7 +99,10 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     fieldsets = [
         (
             _("General"),
-            {"classes": ["tab"], "fields": ["sku", "name", "slug", "category", "tags", "status", "description"]},
+            {
+                "classes": ["tab"],
+                "fields": ["sku", "name", "slug", "category", "tags", "current_status", "description"],
+            },
         ),
         (
             _("Pricing and stock"),
@@ -152,6 +156,15 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
     def status_display(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description=_("Status"))
+    def current_status(self, obj):
+        # Status changes through the Publish / Unpublish / Archive buttons, which call the services.
+        if obj is None or obj.pk is None:
+            return _("Draft (publish it after saving)")
+        return render_to_string(
+            "unfold/helpers/label.html", {"text": obj.get_status_display(), "type": STATUS_LABELS.get(obj.status)}
+        )
 
     @display(description=_("Units sold"), ordering="units_sold")
     def units_sold_display(self, obj):

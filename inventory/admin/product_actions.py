@@ -1,5 +1,6 @@
 """Bulk and detail actions of the product admin; each one calls a service in inventory.services."""
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -7,13 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.enums import ActionVariant
+from unfold.forms import BaseDialogForm
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from backoffice.admin_actions import ReasonForm, form_action, result_level
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from inventory import services
 from inventory.admin.forms import AdjustStockDialogForm, AdjustStockForm
-from inventory.choices import MovementReason
+from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 
 NOUN = _("products")
@@ -32,15 +35,89 @@ class _EmptyForm(ReasonForm):
         self.fields["reason"].required = False
 
 
+class StatusDialogForm(BaseDialogForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; kept in the product's history."),
+        widget=UnfoldAdminTextInputWidget,
+    )
+
+
+def _status_detail_action(name, service, verb, verb_label, label, permission):
+    """A detail-page button that changes one product's status through ``service`` (POST via its dialog)."""
+
+    def run(self, request, form, object_id):
+        product = get_object_or_404(Product, pk=object_id)
+        reason = f"{verb} in admin"
+        if form.cleaned_data["reason"]:
+            reason += f": {form.cleaned_data['reason']}"
+        result = service(products=[product], user=request.user, reason=reason)
+        self.message_user(request, result.summary(NOUN, verb_label), result_level(result))
+        return _back_to(request, product)
+
+    run.__name__ = name
+    return action(
+        description=label,
+        permissions=[permission],
+        dialog={"title": label, "form_class": StatusDialogForm, "form_submit_text": label},
+    )(run)
+
+
+def _back_to(request, product):
+    url = reverse("admin:inventory_product_change", args=[product.pk])
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return HttpResponseRedirect(url)
+
+
 class ProductActionsMixin:
     actions = ["publish", "unpublish", "archive", "delete_products", "adjust_stock_bulk"]
-    actions_detail = ["adjust_stock_detail"]
+    actions_detail = [
+        "adjust_stock_detail",
+        {"title": _("Status"), "icon": "toggle_on", "items": ["publish_detail", "unpublish_detail", "archive_detail"]},
+    ]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         # Django's delete_selected would bypass the rule that ordered products are archived, not deleted.
         actions.pop("delete_selected", None)
         return actions
+
+    publish_detail = _status_detail_action(
+        "publish_detail", services.publish_products, "published", _("published"), _("Publish"), "publish"
+    )
+    unpublish_detail = _status_detail_action(
+        "unpublish_detail", services.unpublish_products, "unpublished", _("unpublished"), _("Unpublish"), "unpublish"
+    )
+    archive_detail = _status_detail_action(
+        "archive_detail", services.archive_products, "archived", _("archived"), _("Archive"), "archive"
+    )
+
+    # Which status buttons a product's page offers: only moves its current status allows.
+    STATUS_MOVES = {
+        "publish": (ProductStatus.DRAFT, ProductStatus.ARCHIVED),
+        "unpublish": (ProductStatus.PUBLISHED,),
+        "archive": (ProductStatus.DRAFT, ProductStatus.PUBLISHED),
+    }
+
+    def _may_move(self, request, object_id, move):
+        if not self.has_change_permission(request):
+            return False
+        if object_id is None:
+            return True
+        status = Product.objects.filter(pk=object_id).values_list("status", flat=True).first()
+        return status in self.STATUS_MOVES[move]
+
+    def has_publish_permission(self, request, object_id=None):
+        return self._may_move(request, object_id, "publish")
+
+    def has_unpublish_permission(self, request, object_id=None):
+        return self._may_move(request, object_id, "unpublish")
+
+    def has_archive_permission(self, request, object_id=None):
+        return self._may_move(request, object_id, "archive")
 
     def delete_model(self, request, obj):
         # The delete button of one product takes the same path as the bulk action.
@@ -154,7 +231,4 @@ class ProductActionsMixin:
         messages.success(
             request, ADJUSTED % {"product": product, "delta": form.cleaned_data["delta"], "stock": product.stock}
         )
-        url = reverse("admin:inventory_product_change", args=[product.pk])
-        if request.headers.get("HX-Request"):
-            return HttpResponse(headers={"HX-Redirect": url})
-        return HttpResponseRedirect(url)
+        return _back_to(request, product)

@@ -172,3 +172,34 @@ def test_delete_page_goes_through_the_service(boss_client, superuser, catalogue)
     refused = boss_client.post(ordered, {"post": "yes"})  # its order lines protect it: the page explains
     assert refused.status_code == 200 and "protected" in refused.content.decode()
     assert Product.objects.filter(pk=catalogue["shirt"].pk).exists()
+
+
+def test_detail_status_buttons_call_the_services(boss_client, superuser, catalogue):
+    hat = catalogue["hat"]
+    url = reverse("admin:inventory_product_publish_detail", args=[hat.pk])
+    assert boss_client.get(url).status_code == 200  # the dialog; nothing changes on GET
+    assert _status(hat) == ProductStatus.DRAFT
+    assert boss_client.post(url, {"reason": "spring range", "_form_submitted": "1"}).status_code == 302
+    product = Product.objects.get(pk=hat.pk)
+    assert (product.status, product.published_at is not None) == (ProductStatus.PUBLISHED, True)
+    history = _last_history(hat)
+    assert (history.history_user, history.history_change_reason) == (superuser, "published in admin: spring range")
+    archive = reverse("admin:inventory_product_archive_detail", args=[hat.pk])
+    boss_client.post(archive, {"reason": "", "_form_submitted": "1"})
+    assert _status(hat) == ProductStatus.ARCHIVED
+
+
+def test_status_is_not_a_form_field(boss_client, catalogue):
+    page = boss_client.get(reverse("admin:inventory_product_change", args=[catalogue["hat"].pk]))
+    assert "status" not in page.context["adminform"].form.fields
+    html = page.content.decode()  # a draft: publish and archive are offered, unpublish is not
+    assert "/publish_detail/" in html and "/archive_detail/" in html and "/unpublish_detail/" not in html
+    shirt = boss_client.get(reverse("admin:inventory_product_change", args=[catalogue["shirt"].pk])).content.decode()
+    assert "/publish_detail/" not in shirt and "/unpublish_detail/" in shirt
+
+
+def test_detail_status_buttons_need_change_permission(admin_client_as, catalogue):
+    client = admin_client_as(user_with_perms("viewer", "inventory.view_product"))
+    url = reverse("admin:inventory_product_publish_detail", args=[catalogue["hat"].pk])
+    assert client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 403
+    assert _status(catalogue["hat"]) == ProductStatus.DRAFT
