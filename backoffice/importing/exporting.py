@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -24,6 +25,7 @@ EXPORTERS = {
     "tag": "inventory.resources.TagExporter",
     "customer": "orders.resources.CustomerExporter",
     "order": "orders.resources.OrderLineExporter",
+    "stockmovement": "inventory.resources.StockMovementExporter",  # export only
 }
 
 
@@ -31,6 +33,7 @@ EXPORTERS = {
 class Column:
     name: str  # header in the file; the same name the import reads
     value: object  # callable(obj) -> value
+    label: object = None  # shown in the admin; default: the verbose name of the model field ``name``
 
 
 def safe_text(value):
@@ -64,6 +67,19 @@ class Exporter:
 
     def prepare(self):
         """Load small lookups (category paths) once, before the rows stream."""
+
+    def row_noun(self):
+        """What one row of the file is (an order export has a row per order line)."""
+        return self.model._meta.verbose_name_plural
+
+    def label(self, column):
+        """What the admin shows for a column: its own label, else the model field's verbose name."""
+        if column.label is not None:
+            return column.label
+        try:
+            return self.model._meta.get_field(column.name).verbose_name
+        except FieldDoesNotExist:
+            return column.name
 
     def select(self, names=None):
         if not names:

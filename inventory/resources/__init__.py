@@ -2,6 +2,15 @@
 
 from inventory.resources.catalogue import CategoryImporter, TagImporter
 from inventory.resources.export import CategoryExporter, ProductExporter, TagExporter
+from inventory.resources.movements import StockMovementExporter
 from inventory.resources.products import ProductImporter
 
-__all__ = ["CategoryExporter", "CategoryImporter", "ProductExporter", "ProductImporter", "TagExporter", "TagImporter"]
+__all__ = [
+    "CategoryExporter",
+    "CategoryImporter",
+    "ProductExporter",
+    "ProductImporter",
+    "StockMovementExporter",
+    "TagExporter",
+    "TagImporter",
+]

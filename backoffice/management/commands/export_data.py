@@ -13,7 +13,7 @@ from backoffice.importing.exporting import EXPORTERS, csv_chunks, exporter_for, 
 
 
 class Command(BaseCommand):
-    help = "Export products, categories, tags, customers or order lines as CSV or XLSX."
+    help = "Export products, categories, tags, customers, order lines or stock movements as CSV or XLSX."
 
     def add_arguments(self, parser):
         parser.add_argument("model", choices=sorted(EXPORTERS))
