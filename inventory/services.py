@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
-from backoffice.history import record_bulk_history
+from backoffice.history import record_history_from_rows
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 
@@ -143,7 +143,7 @@ def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
                     Product.objects.filter(pk__in=pks).update(
                         status=to_status, published_at=published_at, updated_at=now
                     )
-                record_bulk_history(Product, to_change, user=user, reason=reason)
+                record_history_from_rows(Product, to_change, user=user, reason=reason)
                 result.changed += len(to_change)
     return result
 
