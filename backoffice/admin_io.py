@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from import_export import fields, resources
@@ -31,30 +32,49 @@ from import_export.forms import ConfirmImportForm
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from backoffice.importing.engine import IMPORTERS, import_file, importer_for
-from backoffice.importing.exporting import EXPORTERS, csv_chunks, exporter_for, xlsx_tempfile
+from backoffice.importing.exporting import EXPORTERS, count_rows, csv_chunks, exporter_for, xlsx_tempfile
 
 FORMATS = [CSV, XLSX]
 FORMAT_NAMES = ["csv", "xlsx"]
 UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "shop-imports")
 UPLOAD_NAME = re.compile(r"^(\d+)-[0-9a-f]{32}$")
 UPLOAD_GONE = _("The checked file is no longer available; upload it again.")
+COLUMN_LABEL = _("%(label)s (column %(column)s)")
+IGNORED_PARAMS = {"_changelist_filters", "p", "o", "_to_field", "_popup", "e"}
 
 
-def _resource_class(model, names):
+def _resource_class(model, names, labels=None):
     """An import-export resource whose fields are our column names (for Unfold's column choice)."""
     attrs = {name: fields.Field(attribute=name, column_name=name) for name in names}
     meta = type("Meta", (), {"model": model, "fields": tuple(names), "export_order": tuple(names), "name": ""})
     attrs["Meta"] = meta
+    attrs["labels"] = labels or {}
     return type(f"{model.__name__}Columns", (resources.ModelResource,), attrs)
 
 
 def _columns_resource(model, key, export):
-    if export:
-        names = [c.name for c in exporter_for(key).columns]
-    else:
-        importer = importer_for(key)
-        names = [*importer.required_columns, *importer.optional_columns]
-    return _resource_class(model, names)
+    if export or key not in IMPORTERS:  # an export-only model has no import columns
+        exporter = exporter_for(key)
+        return _resource_class(
+            model, [c.name for c in exporter.columns], {c.name: exporter.label(c) for c in exporter.columns}
+        )
+    importer = importer_for(key)
+    return _resource_class(model, [*importer.required_columns, *importer.optional_columns])
+
+
+class ExportForm(SelectableFieldsExportForm):
+    """Column choices named as the model names its fields ("Allow backorders"), the header in brackets."""
+
+    def _get_field_label(self, resource, field_name):
+        label = resource.labels.get(field_name)
+        if label is None:
+            return super()._get_field_label(resource, field_name)
+        return COLUMN_LABEL % {"label": capfirst(label), "column": field_name}
+
+
+def _filters(request):
+    """The list's filters and search as the export page shows them: ``[(name, value), ...]``."""
+    return [(name, ", ".join(values)) for name, values in request.GET.lists() if name not in IGNORED_PARAMS]
 
 
 def _save_upload(user, data):
@@ -82,8 +102,9 @@ def _take_upload(user, name):
 
 class ImportExportAdminMixin(ImportExportModelAdmin):
     import_form_class = ImportForm
-    export_form_class = SelectableFieldsExportForm
+    export_form_class = ExportForm
     import_template_name = "admin/import_export/shop_import.html"
+    export_template_name = "admin/import_export/shop_export.html"
 
     @property
     def io_key(self):
@@ -126,6 +147,7 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
         context = dict(self.admin_site.each_context(request))
         context.update(
             title=_("Import %(name)s") % {"name": self.opts.verbose_name_plural},
+            crumb=_("Import"),
             form=form,
             opts=self.opts,
             media=self.media + (form.media if form is not None else self.media),
@@ -189,6 +211,18 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
         )
 
     # --- export: the changelist's filters and search, streamed ---------------
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        exporter = exporter_for(self.io_key)
+        context.update(
+            title=_("Export %(name)s") % {"name": self.opts.verbose_name_plural},
+            crumb=_("Export"),
+            export_filters=_filters(request),
+            export_count=count_rows(exporter, exporter.queryset(self.get_export_queryset(request))),
+            export_noun=exporter.row_noun(),
+        )
+        return context
+
     def _do_file_export(self, file_format, request, queryset, export_form=None):
         if not self.has_export_permission(request):
             raise PermissionDenied

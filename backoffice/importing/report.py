@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+KEYS_SHOWN = 50  # the preview names the first keys of new and of updated rows
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -47,6 +49,8 @@ class ImportReport:
     created: list = field(default_factory=list)  # (kind, name): related rows created on the way
     committed: bool = False
     rows: int = 0
+    new_keys: list = field(default_factory=list)  # the first KEYS_SHOWN keys of new rows
+    updated_keys: list = field(default_factory=list)
 
     @property
     def has_errors(self):
@@ -56,6 +60,25 @@ class ImportReport:
     def reason(self):
         """The history reason every row written by this import carries."""
         return f"import {self.file_name}"
+
+    def add_new(self, key):
+        self.new += 1
+        if len(self.new_keys) < KEYS_SHOWN:
+            self.new_keys.append(str(key))
+
+    def add_updated(self, key):
+        self.updated += 1
+        if len(self.updated_keys) < KEYS_SHOWN:
+            self.updated_keys.append(str(key))
+
+    @property
+    def more_new(self):
+        """How many new rows the preview does not name."""
+        return self.new - len(self.new_keys)
+
+    @property
+    def more_updated(self):
+        return self.updated - len(self.updated_keys)
 
     def error(self, line, column, message):
         self.errors.append(RowError(line, column, str(message)))

@@ -70,7 +70,7 @@ class CategoryImporter(Importer):
                     continue
                 node.default_price = price
                 defined.add(name.lower())
-                self.report.new += 1
+                self.report.add_new(node.name)
                 continue
             self.plan_update(line, node, parent, price)
         self.report.created += [("category", p.path) for key, p in resolver.pending.items() if key not in defined]
@@ -111,7 +111,7 @@ class CategoryImporter(Importer):
                 line, "parent", PATH_TOO_DEEP % {"path": category.name, "depth": depth, "limit": self.max_depth()}
             )
             return
-        self.report.updated += 1
+        self.report.add_updated(category.name)
         self.updates.append((category, parent, price, changed))
 
     def write(self):
@@ -171,11 +171,11 @@ class TagImporter(Importer):
                 self.taken[slug] = existing.pk if existing else -1
             if existing is None:
                 tag.slug = slug
-                self.report.new += 1
+                self.report.add_new(tag.name)
             elif slug and slug != existing.slug:
                 existing.slug = slug
                 self.updates.append(existing)
-                self.report.updated += 1
+                self.report.add_updated(existing.name)
             else:
                 self.report.unchanged += 1
 

@@ -159,7 +159,7 @@ class ProductImporter(Importer):
         if values["status"] == ProductStatus.PUBLISHED:
             values["published_at"] = self.now
         self.new.append((values, category, tags))
-        self.report.new += 1
+        self.report.add_new(sku)
 
     def plan_update(self, product, values, stock):
         tags = values.pop("tags", None)
@@ -179,7 +179,7 @@ class ProductImporter(Importer):
         if not changed and not delta:
             self.report.unchanged += 1
             return
-        self.report.updated += 1
+        self.report.add_updated(product.sku)
         if changed:
             for field, value in values.items():
                 setattr(product, field, value)

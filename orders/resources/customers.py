@@ -82,7 +82,7 @@ class CustomerImporter(Importer):
         customer = self.existing.get(email.lower())
         if customer is None:
             self.new.append(Customer(email=email, **values))
-            self.report.new += 1
+            self.report.add_new(email)
             return
         changed = {f: v for f, v in values.items() if getattr(customer, f) != v}
         if not changed:
@@ -91,7 +91,7 @@ class CustomerImporter(Importer):
         for field, value in changed.items():
             setattr(customer, field, value)
         self.updates.append(customer)
-        self.report.updated += 1
+        self.report.add_updated(customer.email)
 
     def write(self):
         user, reason = self.user, self.reason

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import ExpressionWrapper, F, Sum, Window
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from backoffice.importing.exporting import Column, Exporter, only_filters
 from orders.models import Customer, Order, OrderLine
@@ -49,6 +50,10 @@ class OrderLineExporter(Exporter):
     """
 
     model = Order
+
+    def row_noun(self):
+        return _("order lines")
+
     columns = (
         Column("order_number", lambda line: line["order__number"]),
         Column("placed_at", lambda line: line["order__placed_at"]),
