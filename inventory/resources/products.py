@@ -2,7 +2,8 @@
 
 Stock: a new product's opening stock is written with an ``import`` stock movement beside it (the
 same invariant ``inventory.services`` keeps: the movements add up to the stock); a changed stock
-of an existing product goes through ``inventory.services.apply_stock_changes``.
+of existing products goes through ``inventory.services.apply_stock_changes_bulk`` (locks, checks,
+one UPDATE per batch, movements and history in bulk).
 """
 
 from collections import defaultdict
@@ -30,7 +31,7 @@ from inventory.models import BACKORDERS_OUTSTANDING, Product, StockMovement
 from inventory.resources.lookups import CategoryResolver, TagResolver
 from inventory.resources.new_products import opening_stock, write_new_by_copy
 from inventory.resources.woocommerce import adapt_woocommerce
-from inventory.services import apply_stock_changes
+from inventory.services import apply_stock_changes_bulk
 
 BATCH = 2000
 FAILED = object()
@@ -195,7 +196,7 @@ class ProductImporter(Importer):
         self.write_new(user, reason)
         self.write_updates(user, reason)
         if self.stock_changes:
-            apply_stock_changes(
+            apply_stock_changes_bulk(
                 changes=self.stock_changes, reason=MovementReason.IMPORT, user=user, note=reason, history_reason=reason
             )
 
