@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.history import record_bulk_history
+from backoffice.history import record_bulk_history, record_history_from_rows
 from backoffice.importing import pgcopy
 from backoffice.importing.engine import Importer
 from backoffice.importing.values import (
@@ -240,11 +240,16 @@ class ProductImporter(Importer):
                     product.category_id = category.pk
                 product.updated_at = now
                 fields.update(f for f in changed if f != "tags")
-            Product.objects.bulk_update([u[0] for u in chunk], sorted(fields))
+            products = [u[0] for u in chunk]
+            if pgcopy.available():
+                pgcopy.update_rows(Product, products, ["category_id" if f == "category" else f for f in sorted(fields)])
+            else:
+                Product.objects.bulk_update(products, sorted(fields))
             retagged = [(product, tags) for product, _c, _cat, tags in chunk if tags is not None]
             if retagged:
                 through.objects.filter(product_id__in=[p.pk for p, _t in retagged]).delete()
                 through.objects.bulk_create(
                     [through(product_id=p.pk, tag_id=t.pk) for p, tags in retagged for t in tags]
                 )
-            record_bulk_history(Product, [u[0] for u in chunk], user=user, reason=reason)
+            # After the tags: the history rows (and their tag snapshots) are copied from the stored rows.
+            record_history_from_rows(Product, products, user=user, reason=reason)

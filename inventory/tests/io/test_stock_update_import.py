@@ -1,15 +1,17 @@
 """Stock of existing products changed by a file: ``apply_stock_changes_bulk`` (locks, checks, bulk writes)."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice.errors import ServiceError
 from backoffice.tests.io.helpers import errors, run
-from inventory.choices import MovementReason
+from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 from inventory.services import apply_stock_changes_bulk, restock
-from inventory.tests.factories import CategoryFactory, ProductFactory
+from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,37 @@ def test_bulk_query_count_does_not_grow_with_products(superuser):
         return len(captured.captured_queries)
 
     assert queries_for(3, "A") == queries_for(12, "B")
+
+
+def test_update_import_writes_every_changed_field_and_history_with_tags(staff_user):
+    kitchen, garden = CategoryFactory(name="Kitchen"), CategoryFactory(name="Garden")
+    red = TagFactory(name="red")
+    TagFactory(name="blue")
+    ProductFactory(
+        sku="POT-1", name="Pot", category=kitchen, price=Decimal("5.00"), tags=[red], status=ProductStatus.DRAFT
+    )
+    rows = [
+        ["sku", "name", "description", "category", "tags", "price", "cost", "allow_backorder", "status"],
+        ["POT-1", "Big pot", "Clay", "Garden", "blue, red", "", "1.25", "yes", "published"],
+    ]
+    report = run("product", rows, user=staff_user, file_name="pots.csv")
+    assert errors(report) == []
+    pot = Product.objects.get(sku="POT-1")
+    assert (pot.name, pot.description, pot.category, pot.price, pot.cost, pot.allow_backorder, pot.status) == (
+        "Big pot",
+        "Clay",
+        garden,
+        None,
+        Decimal("1.25"),
+        True,
+        ProductStatus.PUBLISHED,
+    )
+    assert pot.published_at is not None
+    record = pot.history.filter(history_change_reason="import pots.csv").get()
+    assert (record.history_user, record.name, record.category_id, record.published_at) == (
+        staff_user,
+        "Big pot",
+        garden.pk,
+        pot.published_at,
+    )
+    assert sorted(t.tag.name for t in record.tags.all()) == ["blue", "red"]
