@@ -64,8 +64,8 @@ class ProductImporter(Importer):
 
     def load_existing(self, skus):
         existing = {}
-        for chunk in _chunks(skus):
-            existing.update((p.sku, p) for p in Product.objects.filter(sku__in=chunk))
+        for chunk in _chunks(skus, pgcopy.ANY_CHUNK if pgcopy.available() else BATCH):
+            existing.update((p.sku, p) for p in Product.objects.filter(pgcopy.column_in(Product, "sku", chunk)))
         tags = defaultdict(set)
         if "tags" in self.columns:
             through = Product.tags.through
@@ -81,6 +81,7 @@ class ProductImporter(Importer):
         self.existing, self.existing_tags = self.load_existing(skus - {""})
         self.categories = CategoryResolver()
         self.tags = TagResolver()
+        self.resolved = {}  # cell text -> category or tags (errors are not kept: each bad row is reported)
         self.new, self.updates, self.stock_changes = [], [], {}
         self.now = timezone.now()
         duplicate = self.first_seen()
@@ -90,6 +91,19 @@ class ProductImporter(Importer):
         report = self.report
         report.created += [("category", p.path) for p in self.categories.pending.values()]
         report.created += [("tag", t.name) for t in self.tags.pending.values()]
+
+    def category_of(self, text):
+        """The category of a path; a file names a few hundred paths over many rows, so each is resolved once."""
+        node = self.resolved.get(("category", text))
+        if node is None:
+            node = self.resolved[("category", text)] = self.categories.resolve(text)
+        return node
+
+    def tags_of(self, text):
+        tags = self.resolved.get(("tags", text))
+        if tags is None:
+            tags = self.resolved[("tags", text)] = [self.tags.resolve(n) for n in split_list(text)]
+        return list(tags)
 
     def parse_row(self, line, row, product):
         """The row's values for the columns the file has; FAILED for cells with errors."""
@@ -103,11 +117,9 @@ class ProductImporter(Importer):
         if "description" in columns:
             values["description"] = row["description"]
         if "category" in columns and values.get("category") is not FAILED:
-            values["category"] = self.cell(line, "category", self.categories.resolve, row["category"])
+            values["category"] = self.cell(line, "category", self.category_of, row["category"])
         if "tags" in columns:
-            values["tags"] = self.cell(
-                line, "tags", lambda t: [self.tags.resolve(n) for n in split_list(t)], row["tags"]
-            )
+            values["tags"] = self.cell(line, "tags", self.tags_of, row["tags"])
         for column in ("price", "cost"):
             if column in columns:
                 values[column] = self.cell(line, column, parse_money, row[column])
