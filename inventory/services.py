@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from backoffice.history import record_history_from_rows
+from backoffice.importing.pgcopy import update_rows
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 
@@ -130,7 +131,12 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
         for product in batch:
             product.stock += deltas[product.pk]
             product.updated_at = now
-        _write_stock(batch, now)
+        if connection.vendor == "postgresql":
+            # One UPDATE ... FROM unnest(arrays): Django's bulk_update (a CASE of one WHEN per row)
+            # takes longer to compile than to run for thousands of rows.
+            update_rows(Product, batch, ["stock", "updated_at"])
+        else:
+            Product.objects.bulk_update(batch, ["stock", "updated_at"], batch_size=len(batch))
         written = [
             StockMovement(
                 product_id=product.pk,
@@ -150,22 +156,6 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
     for product in changes:
         product.stock = fresh[product.pk]
     return movements
-
-
-def _write_stock(products, now):
-    """One UPDATE setting each product's stock (already checked and locked) and ``updated_at``."""
-    if connection.vendor != "postgresql":
-        Product.objects.bulk_update(products, ["stock", "updated_at"], batch_size=len(products))
-        return
-    # Django's bulk_update builds a CASE of one WHEN per row (slow to compile for thousands);
-    # an UPDATE ... FROM unnest() of two arrays is the same single statement.
-    table = Product._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'UPDATE "{table}" AS p SET stock = v.stock, updated_at = %s'  # noqa: S608 - names from the model
-            " FROM unnest(%s::bigint[], %s::integer[]) AS v(id, stock) WHERE p.id = v.id",
-            [now, [p.pk for p in products], [p.stock for p in products]],
-        )
 
 
 def _movement_reason_text(reason, delta, order, note):
