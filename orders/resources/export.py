@@ -55,16 +55,16 @@ class OrderLineExporter(Exporter):
         return _("order lines")
 
     columns = (
-        Column("order_number", lambda line: line["order__number"]),
+        Column("order_number", lambda line: line["order__number"], _("order number")),
         Column("placed_at", lambda line: line["order__placed_at"]),
-        Column("customer_email", lambda line: line["order__customer__email"]),
+        Column("customer_email", lambda line: line["order__customer__email"], _("customer email")),
         Column("status", lambda line: line["order__status"]),
-        Column("sku", lambda line: line["product__sku"]),
-        Column("quantity", lambda line: line["quantity"]),
-        Column("unit_price", lambda line: line["unit_price"]),
-        Column("line_total", lambda line: line["quantity"] * line["unit_price"]),
+        Column("sku", lambda line: line["product__sku"], _("SKU")),
+        Column("quantity", lambda line: line["quantity"], _("quantity")),
+        Column("unit_price", lambda line: line["unit_price"], _("unit price")),
+        Column("line_total", lambda line: line["quantity"] * line["unit_price"], _("line total")),
         Column("discount_rate", lambda line: _decimal(line["order_rate"], RATE)),
-        Column("order_total", _order_total),
+        Column("order_total", _order_total, _("order total")),
     )
 
     def queryset(self, base=None):

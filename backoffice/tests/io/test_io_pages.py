@@ -89,3 +89,21 @@ def test_preview_lists_new_and_updated_keys_first_fifty(client, superuser, catal
     assert "NEW-050" not in html
     updated = html[html.index('id="import-updated-keys"') :]
     assert "Will be updated:</span>" in updated and "TEE-1\n" in updated[: updated.index("</p>")]
+
+
+def test_order_export_columns_have_names_too(client, superuser):
+    login(client, superuser)
+    form = client.get(ORDER_EXPORT_URL).context["form"]
+    labels = [str(field.label) for name, field in form.fields.items() if name.startswith("ordercolumns_")]
+    assert labels == [
+        "Order number (column order_number)",
+        "Placed at (column placed_at)",
+        "Customer email (column customer_email)",
+        "Status (column status)",
+        "SKU (column sku)",
+        "Quantity (column quantity)",
+        "Unit price (column unit_price)",
+        "Line total (column line_total)",
+        "Discount rate (column discount_rate)",
+        "Order total (column order_total)",
+    ]
