@@ -1,12 +1,14 @@
 """The benchmark harness (bench/): its measuring and reporting, never its timings."""
 
+import json
 import sys
 
 import pytest
 from django.db import connection
 
+from bench.__main__ import _merged
 from bench.benchmarks import changelists, dashboard, exporting
-from bench.measure import BenchFailure, Measurement, check_child, run_child
+from bench.measure import BenchFailure, Measurement, app_queries, check_child, run_child
 from bench.report import markdown
 
 ALLOCATE = "x = bytearray({mib} * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])"
@@ -126,3 +128,36 @@ def test_the_export_baseline_matches_the_schema():
             "discount_rate",
             "order_total",
         ]
+
+
+def test_own_queries_leave_out_the_session_and_the_user():
+    captured = [
+        {"sql": 'SELECT "django_session"."session_key" FROM "django_session" WHERE 1'},
+        {"sql": 'SELECT "auth_user"."id" FROM "auth_user" WHERE "auth_user"."id" = 1'},
+        {"sql": 'SELECT COUNT(*) FROM "orders_order"'},
+        {"sql": "BEGIN"},
+        {"sql": 'UPDATE "django_session" SET "session_data" = 1'},
+        {"sql": "COMMIT"},
+    ]
+    assert [q["sql"] for q in app_queries(captured)] == ['SELECT COUNT(*) FROM "orders_order"']
+
+
+def test_merge_keeps_earlier_benchmarks_and_replaces_the_ones_run_again(tmp_path):
+    def measured(title, case):
+        return {"benchmark": title, "case": case}
+
+    previous = {
+        "finished_at": "earlier",
+        "measurements": [measured("1. Lists", "old"), measured("5. Publish", "old"), measured("7. Orders", "old")],
+    }
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(previous))
+    run = {"measurements": [measured("5. Publish", "new"), measured("2. Search", "new")]}
+    merged = _merged(run, path, ["publishing", "search"])
+    assert [(m["benchmark"], m["case"]) for m in merged["measurements"]] == [
+        ("1. Lists", "old"),
+        ("2. Search", "new"),
+        ("5. Publish", "new"),
+        ("7. Orders", "old"),
+    ]
+    assert merged["merged_from"] == "earlier"
