@@ -85,7 +85,9 @@ class ProductImporter(Importer):
         self.new, self.updates, self.stock_changes = [], [], {}
         self.now = timezone.now()
         duplicate = self.first_seen()
-        for index, (line, row) in enumerate(table.rows):
+        rows, table.rows = table.rows, []  # each row is let go once planned: the file is not held twice
+        for index in range(len(rows)):
+            (line, row), rows[index] = rows[index], None
             self.tick(index)
             self.prepare_row(line, row, duplicate)
         report = self.report
