@@ -29,8 +29,7 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
-            "For local work, `make run` sets DJANGO_DEBUG=1."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. For local work, `make run` sets DJANGO_DEBUG=1."
         )
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"  # noqa: S105
 

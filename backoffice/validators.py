@@ -57,6 +57,6 @@ class PasswordPolicyValidator:
             raise ValidationError(problems)
 
     def get_help_text(self):
-        return _(
-            "Your password must contain at least %(min_length)d characters, a digit and a special character."
-        ) % {"min_length": self.min_length}
+        return _("Your password must contain at least %(min_length)d characters, a digit and a special character.") % {
+            "min_length": self.min_length
+        }
