@@ -70,6 +70,8 @@ def sidebar_navigation(request):
             "items": [
                 _item(_("Users"), "person", "auth.user"),
                 _item(_("Groups"), "shield_person", "auth.group"),
+                _item(_("Login attempts"), "lock_clock", "axes.accessattempt"),
+                _item(_("Login log"), "login", "axes.accesslog"),
             ],
         },
     ]
@@ -133,12 +135,13 @@ def _result(obj, kind, icon, url_name):
 class EstimatedCountPaginator(Paginator):
     """Paginator that does not count a huge table on every page view.
 
-    On PostgreSQL, an unfiltered list of a table the planner believes holds more than
-    ``ESTIMATE_ABOVE`` rows uses the planner's estimate (``pg_class.reltuples``); filtered
-    lists and small tables are counted exactly, as everywhere else.
+    On PostgreSQL, an unfiltered list of a table the planner believes holds at least
+    ``ESTIMATE_FROM`` rows uses the planner's estimate (``pg_class.reltuples``) and makes no
+    COUNT at all; filtered lists and small tables (an exact count below 10,000 rows is cheap)
+    are counted exactly, as everywhere else.
     """
 
-    ESTIMATE_ABOVE = 100_000
+    ESTIMATE_FROM = 10_000
 
     @cached_property
     def count(self):
@@ -146,7 +149,7 @@ class EstimatedCountPaginator(Paginator):
         query = getattr(queryset, "query", None)
         if query is not None and not query.where and not query.combinator:
             estimate = _estimated_rows(queryset)
-            if estimate is not None and estimate > self.ESTIMATE_ABOVE:
+            if estimate is not None and estimate >= self.ESTIMATE_FROM:
                 return estimate
         return super().count
 

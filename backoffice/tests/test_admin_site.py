@@ -4,6 +4,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice.admin_site import (
@@ -43,13 +44,18 @@ def test_sidebar_groups_for_superuser(superuser):
         "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
         "Sales": ["Orders"],
         "Customers": ["Customers"],
-        "Access": ["Users", "Groups"],
+        "Access": ["Users", "Groups", "Login attempts", "Login log"],
     }
 
 
 def test_sidebar_shows_only_permitted_items():
     user = user_with_perms("clerk2", "orders.view_order", "inventory.view_product")
     assert _visible(user) == {"Overview": ["Dashboard"], "Catalogue": ["Products"], "Sales": ["Orders"]}
+
+
+def test_sidebar_access_group_shows_login_records_only_with_their_permission():
+    user = user_with_perms("security1", "axes.view_accessattempt")
+    assert _visible(user) == {"Overview": ["Dashboard"], "Access": ["Login attempts"]}
 
 
 def test_sidebar_in_page_hides_items_without_permission(admin_client_as):
@@ -114,10 +120,18 @@ def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
     ProductFactory.create_batch(3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inventory_product")
-    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 1)
-    assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == 3
-    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 100)
+    # An estimate equal to the threshold is used too: no exact COUNT on top of it.
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == 3
+    assert len(queries) == 1
+    assert "reltuples" in queries[0]["sql"]
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 4)
     assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == Paginator(Product.objects.all(), 2).count
+
+
+def test_paginator_threshold_is_ten_thousand():
+    assert EstimatedCountPaginator.ESTIMATE_FROM == 10_000
 
 
 def test_auditor_dashboard_and_lists(admin_client_as):
