@@ -20,8 +20,9 @@ HOT_STOCK = 1_000_000_000
 CONDITIONAL_UPDATE = "UPDATE inventory_product SET stock = stock - 1 WHERE id = %s AND stock >= 1"
 
 
-def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count):
+def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count, lock_first=False):
     from django.contrib.auth import get_user_model
+    from django.db import transaction
 
     from inventory.models import Product
     from orders.models import Customer
@@ -33,7 +34,13 @@ def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count):
         user = get_user_model().objects.get(pk=user_pk)
         barrier.wait()
         for _ in range(count):
-            place_order(customer=customer, lines=[(product, 1)], user=user)
+            if lock_first:
+                # How place_order locked before the bench: FOR UPDATE first, held for the whole order.
+                with transaction.atomic():
+                    list(Product.objects.select_for_update().filter(pk=product_pk).values_list("pk"))
+                    place_order(customer=customer, lines=[(product, 1)], user=user)
+            else:
+                place_order(customer=customer, lines=[(product, 1)], user=user)
         results.put(count)
     except Exception as error:  # noqa: BLE001 - handed to the parent, which fails the benchmark
         results.put(f"{type(error).__name__}: {error}")
@@ -94,7 +101,7 @@ def run(ctx):
     last_movement = ctx.scalar("SELECT coalesce(max(id), 0) FROM inventory_stockmovement")
     last_history = ctx.scalar("SELECT coalesce(max(history_id), 0) FROM inventory_historicalproduct")
     ctx.execute("UPDATE inventory_product SET stock = %s WHERE id = %s", [HOT_STOCK, product.pk])
-    service_rates, update_rates = [], []
+    service_rates, update_rates, before_rates = [], [], []
     runs = min(scale.runs, 3)
     try:
         orders = clients * scale.orders_per_client
@@ -104,6 +111,8 @@ def run(ctx):
             service_rates.append(orders / _race(clients, _place_orders, args, orders))
             args = (product.pk, scale.updates_per_client)
             update_rates.append(updates / _race(clients, _conditional_updates, args, updates))
+            args = (product.pk, customer.pk, ctx.user.pk, scale.orders_per_client, True)
+            before_rates.append(orders / _race(clients, _place_orders, args, orders))
         placed = ctx.scalar("SELECT count(*) FROM orders_order WHERE id > %s", [last_order])
         stock = ctx.scalar("SELECT stock FROM inventory_product WHERE id = %s", [product.pk])
         movements = ctx.scalar(
@@ -112,7 +121,7 @@ def run(ctx):
         )
     finally:
         _clean_up(ctx, product.pk, saved_stock, last_order, last_movement, last_history)
-    expected_orders = orders * runs
+    expected_orders = 2 * orders * runs  # the service as it is, and with the lock taken first
     if placed != expected_orders or movements != -expected_orders:
         raise BenchFailure(f"{placed} orders and {movements} units of stock movements for {expected_orders} orders")
     if stock != HOT_STOCK - expected_orders - updates * runs:
@@ -131,6 +140,16 @@ def run(ctx):
         },
     )
     yield m
+    yield Measurement(
+        benchmark=TITLE,
+        case=f"the same, locking as before the bench ({clients} clients, FOR UPDATE held for the whole order)",
+        metric="orders/s",
+        value=statistics.median(before_rates),
+        baseline=statistics.median(update_rates),
+        baseline_label=f"conditional UPDATE, {clients} clients",
+        higher_is_better=True,
+        extra={"runs": runs},
+    )
 
 
 def _clean_up(ctx, product_pk, saved_stock, last_order, last_movement, last_history):
