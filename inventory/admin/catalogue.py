@@ -37,8 +37,11 @@ class TagAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ModelAdmin):
-    """Read-only: stock changes only through inventory.services, which write these rows."""
+class StockMovementAdmin(ModelAdmin, ImportExportAdminMixin):
+    """Read-only for everyone, superusers included: inventory.services write these rows.
+
+    Export only (``export_stockmovement``); there is no importer for stock movements.
+    """
 
     list_display = ["created_at", "product", "delta", "stock_after", "reason", "order", "user", "note"]
     list_select_related = ["product", "order", "user"]
@@ -60,4 +63,7 @@ class StockMovementAdmin(ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
         return False

@@ -16,8 +16,15 @@ def _is_historical(model):
 
 
 def catalog_manager(app, model, codename):
-    """Everything about the catalogue and its stock, and reading its history."""
-    return app == "inventory" and (not _is_historical(model) or codename.startswith("view_"))
+    """Everything about the catalogue, its stock (through adjust_stock) and reading its history.
+
+    Stock movements are written by the stock services only: view and export them, never edit.
+    """
+    if app != "inventory":
+        return False
+    if model == "stockmovement":
+        return codename in ("view_stockmovement", "export_stockmovement")
+    return not _is_historical(model) or codename.startswith("view_")
 
 
 def order_clerk(app, model, codename):

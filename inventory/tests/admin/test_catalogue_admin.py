@@ -46,6 +46,34 @@ def test_stock_movements_are_read_only(boss_client, superuser, catalogue):
     assert result_pks(boss_client.get(changelist_url(StockMovement), {"reason__exact": "sale"})) == []
 
 
+def test_stock_movements_no_add_change_delete_for_anyone_but_export_for_catalog_manager(
+    admin_client_as, boss_client, superuser, catalogue
+):
+    from backoffice.tests.admin_support import ROLE_CATALOG
+    from inventory.admin.catalogue import StockMovementAdmin
+
+    movement = adjust_stock(product=catalogue["shirt"], delta=2, reason="restock", user=superuser)
+    manager = user_in_role(ROLE_CATALOG, "cathy")
+    model_admin = StockMovementAdmin(StockMovement, None)
+    for user in (superuser, manager):
+        request = type("Request", (), {"user": user})()
+        assert not model_admin.has_add_permission(request)
+        assert not model_admin.has_change_permission(request, movement)
+        assert not model_admin.has_delete_permission(request, movement)
+        assert not model_admin.has_import_permission(request)
+        assert model_admin.has_export_permission(request)
+    delete = boss_client.post(reverse("admin:inventory_stockmovement_delete", args=[movement.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert StockMovement.objects.count() == 1
+    client = admin_client_as(manager)
+    page = client.get(changelist_url(StockMovement))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("admin:inventory_stockmovement_export") in html
+    assert reverse("admin:inventory_stockmovement_add") not in html
+    assert client.get(reverse("admin:inventory_stockmovement_export")).status_code == 200
+
+
 def test_admin_edit_records_user_and_changed_fields(boss_client, superuser):
     category = Category.objects.create(name="Shoes", slug="shoes")
     response = boss_client.post(change_url(category), {"name": "Footwear", "slug": "shoes", "default_price": "12.50"})
