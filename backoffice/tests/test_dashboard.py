@@ -19,6 +19,9 @@ from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFacto
 
 pytestmark = pytest.mark.django_db
 
+# Own queries (permissions, sidebar badge, the figures) plus the session's; the same with any data.
+DASHBOARD_QUERIES = 12
+
 
 def _at(days_ago, hour=12):
     day = timezone.localdate() - timedelta(days=days_ago)
@@ -114,6 +117,7 @@ def test_cards_link_to_what_they_count(boss_client, superuser, shop):
 
 
 def test_page_renders_and_query_count_is_bounded(boss_client, shop):
+    boss_client.get(reverse("admin:index"))  # the first page of a session may differ
     with CaptureQueriesContext(connection) as before:
         response = boss_client.get(reverse("admin:index"))
     assert response.status_code == 200
@@ -125,7 +129,27 @@ def test_page_renders_and_query_count_is_bounded(boss_client, shop):
         OrderLineFactory(order=o, product=ProductFactory(stock=1))
     with CaptureQueriesContext(connection) as after:
         boss_client.get(reverse("admin:index"))
-    assert len(after) == len(before)
+    assert len(after) == len(before) == DASHBOARD_QUERIES, [q["sql"][:120] for q in after]
+
+
+def test_revenue_figures_come_from_one_query(superuser, shop):
+    with CaptureQueriesContext(connection) as queries:
+        figures = _figures(superuser)
+    # Revenue per day (all the KPIs, the average and the chart), new customers, orders by
+    # status, latest orders, top products, low stock: one query each.
+    assert len(queries) == 6
+    line_queries = [q["sql"] for q in queries if "orders_orderline" in q["sql"]]
+    assert len(line_queries) == 3  # revenue per day, latest orders' totals, top products
+    assert [k.value for k in figures["revenue_kpis"]] == ["100.00", "186.00", "266.00"]
+    # The latest orders' badges use the order list's status colours.
+    assert [(o["number"], o["status_type"]) for o in figures["latest_orders"]] == [
+        ("X", "danger"),
+        ("T1", "info"),
+        ("Y1", "primary"),
+        ("D3", "warning"),
+        ("D10", "success"),
+        ("D40", "success"),
+    ]
 
 
 def test_user_without_order_permission_sees_no_sales_figures(admin_client_as, shop):
