@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from backoffice.models import TimeStampedModel
 from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
+from orders.indexes import NullsLastIndex
 from orders.pricing import RATE_FIELD
 from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
 
@@ -100,7 +101,8 @@ class Order(TimeStampedModel):
     objects = OrderQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-placed_at", "-pk"]
+        # Placed orders first, newest first, drafts (no placed_at) last: order_placed_id_idx.
+        ordering = [F("placed_at").desc(nulls_last=True), "-pk"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         permissions = [("export_order", "Can export orders")]
@@ -113,6 +115,8 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-placed_at"], name="order_status_placed_idx"),
             models.Index(fields=["customer", "-placed_at"], name="order_customer_placed_idx"),
+            # PostgreSQL: (placed_at DESC NULLS LAST, id DESC), the order list's ORDER BY.
+            NullsLastIndex(fields=["-placed_at", "-id"], nulls_last=["placed_at"], name="order_placed_id_idx"),
         ]
 
     def __str__(self):
@@ -145,6 +149,10 @@ class OrderLine(TimeStampedModel):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="orderline_quantity_gte_1"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_unit_price_gte_0"),
             models.UniqueConstraint(fields=["order", "product"], name="orderline_one_line_per_product"),
+        ]
+        indexes = [
+            # Units sold per product without visiting the lines (covering on PostgreSQL only).
+            models.Index(fields=["product"], include=["order", "quantity"], name="orderline_product_cover_idx"),
         ]
 
     def __str__(self):

@@ -16,7 +16,8 @@ pytestmark = [
 def test_trigram_indexes_exist():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s ORDER BY indexname", ["%_trgm"]
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s AND tablename LIKE %s",
+            ["%_trgm", "inventory_%"],
         )
         rows = dict(cursor.fetchall())
     assert sorted(rows) == ["inventory_product_name_trgm", "inventory_product_sku_trgm", "inventory_tag_name_trgm"]

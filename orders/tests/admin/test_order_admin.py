@@ -48,10 +48,22 @@ def test_columns(boss_client, sales):
         ({"revenue": "no"}, ["b1", "c1"]),
         ({"customer__tier__exact": "gold"}, ["a1", "a2"]),
         ({"q": "bob@example.com"}, ["b1"]),
+        ({"q": "ord-a"}, ["a1", "a2"]),
+        ({"q": "archer"}, ["a1", "a2"]),
+        ({"q": "archer a2"}, ["a2"]),
+        ({"q": "COLE"}, ["c1"]),
+        ({"q": "nobody"}, []),
     ],
 )
 def test_filters(boss_client, sales, params, expected):
     assert sorted(result_pks(_get(boss_client, **params))) == sorted(sales[n].pk for n in expected)
+
+
+def test_list_shows_placed_orders_newest_first_and_drafts_last(boss_client, sales):
+    draft2 = OrderFactory(customer=sales["bob"], status=OrderStatus.DRAFT, placed_at=None)
+    expected = [sales["a1"].pk, sales["a2"].pk, sales["b1"].pk, draft2.pk, sales["c1"].pk]
+    assert result_pks(_get(boss_client)) == expected
+    assert list(Order.objects.values_list("pk", flat=True)) == expected
 
 
 def test_placed_at_range_and_contains_product(boss_client, sales):
