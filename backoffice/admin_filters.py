@@ -1,11 +1,15 @@
 """List filters shared by several admins."""
 
-from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import RadioFilter
 
 
-class YesNoFilter(admin.SimpleListFilter):
-    """Yes / no on a boolean annotation (an ``Exists``) that the admin's ``get_queryset`` adds."""
+class YesNoFilter(RadioFilter):
+    """Yes / no on a boolean annotation (an ``Exists``) that the admin's ``get_queryset`` adds.
+
+    A radio group inside the filter form (not a list of links), so "Apply filters" submits it
+    together with the range and dropdown filters instead of dropping it.
+    """
 
     annotation = ""
 

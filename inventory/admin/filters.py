@@ -2,15 +2,16 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import RangeDateFilter, RangeNumericListFilter
+from unfold.contrib.filters.admin import RadioFilter, RangeDateFilter, RangeNumericListFilter
 
 from backoffice.admin_filters import YesNoFilter
 
 
-class AvailabilityFilter(admin.SimpleListFilter):
+class AvailabilityFilter(RadioFilter):
+    """In the filter form (radio buttons), so it combines with the other filters on "Apply filters"."""
+
     title = _("availability")
     parameter_name = "availability"
 

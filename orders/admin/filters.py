@@ -1,10 +1,10 @@
-"""List filters of the customer and order admins."""
+"""List filters of the customer and order admins (radio groups in the filter form, so they combine)."""
 
 from datetime import timedelta
 
-from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import RadioFilter
 
 from backoffice.admin_filters import YesNoFilter
 from orders.choices import REVENUE_STATUSES
@@ -16,7 +16,7 @@ class CustomerHasOrdersFilter(YesNoFilter):
     annotation = "has_orders"
 
 
-class OrderedWithinFilter(admin.SimpleListFilter):
+class OrderedWithinFilter(RadioFilter):
     """Customers with an order placed in the last N days (an EXISTS subquery)."""
 
     title = _("ordered in the last")
@@ -33,7 +33,7 @@ class OrderedWithinFilter(admin.SimpleListFilter):
         return queryset.ordered_since(timezone.now() - timedelta(days=days))
 
 
-class NeverOrderedFilter(admin.SimpleListFilter):
+class NeverOrderedFilter(RadioFilter):
     title = _("never ordered")
     parameter_name = "never_ordered"
 
@@ -44,7 +44,7 @@ class NeverOrderedFilter(admin.SimpleListFilter):
         return queryset.never_ordered() if self.value() == "yes" else queryset
 
 
-class RevenueFilter(admin.SimpleListFilter):
+class RevenueFilter(RadioFilter):
     """Orders that count as revenue (placed, paid, shipped, delivered): what the dashboard sums."""
 
     title = _("counts as revenue")

@@ -1,5 +1,6 @@
 """The product changelist: smoke, columns, filters, search, ordering and query count."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -66,12 +67,30 @@ def test_columns_in_page(boss_client, catalogue):
         ({"effective_price_from": "12", "effective_price_to": "20"}, ["shirt", "hat"]),
         ({"effective_price_from": "21"}, ["boots"]),
         ({"effective_price_from": "not-a-number"}, ["shirt", "hat", "boots", "socks"]),
+        # What "Apply filters" submits: every filter in one form, the untouched ones empty.
+        ({"has_orders": "yes", "effective_price_to": "20", "availability": "", "status__exact": ""}, ["shirt"]),
+        ({"availability": "in_stock", "has_orders": "no", "effective_price_to": "20"}, ["hat"]),
     ],
 )
 def test_filters(boss_client, catalogue, params, expected):
     response = boss_client.get(changelist_url(Product), params)
     assert response.status_code == 200
     assert sorted(result_pks(response)) == sorted(catalogue[name].pk for name in expected)
+
+
+def test_link_style_filters_are_part_of_the_filter_form(boss_client, catalogue):
+    html = boss_client.get(changelist_url(Product), {"has_orders": "yes"}).content.decode()
+    radios = re.findall(r'<input type="radio" name="(has_orders|availability)" value="(\w*)"[^>]*?( checked)?>', html)
+    assert radios == [
+        ("availability", "", " checked"),
+        ("availability", "in_stock", ""),
+        ("availability", "low", ""),
+        ("availability", "backorder", ""),
+        ("availability", "out", ""),
+        ("has_orders", "", ""),
+        ("has_orders", "yes", " checked"),  # checked, so applying another filter keeps it
+        ("has_orders", "no", ""),
+    ]
 
 
 def test_category_and_tag_filters(boss_client, catalogue):
