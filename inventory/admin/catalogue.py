@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
@@ -43,7 +44,17 @@ class StockMovementAdmin(ModelAdmin, ImportExportAdminMixin):
     Export only (``export_stockmovement``); there is no importer for stock movements.
     """
 
-    list_display = ["created_at", "product", "delta", "stock_after", "reason", "order", "user", "note"]
+    list_display = [
+        "created_at",
+        "sku_display",
+        "product_name",
+        "delta",
+        "stock_after",
+        "reason",
+        "order_display",
+        "user",
+        "note",
+    ]
     list_select_related = ["product", "order", "user"]
     list_filter = [
         ("reason", ChoicesDropdownFilter),
@@ -59,6 +70,18 @@ class StockMovementAdmin(ModelAdmin, ImportExportAdminMixin):
     def has_add_permission(self, request):
         return False
 
+    @display(description=_("SKU"), ordering="product__sku")
+    def sku_display(self, obj):
+        return nowrap(obj.product.sku)
+
+    @display(description=_("Product"), ordering="product__name")
+    def product_name(self, obj):
+        return obj.product.name
+
+    @display(description=_("Order"), ordering="order__number")
+    def order_display(self, obj):
+        return nowrap(obj.order.number) if obj.order_id else "-"
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -67,3 +90,8 @@ class StockMovementAdmin(ModelAdmin, ImportExportAdminMixin):
 
     def has_import_permission(self, request):
         return False
+
+
+def nowrap(text):
+    """Order numbers and SKUs break at their hyphens: keep them on one line."""
+    return format_html('<span class="whitespace-nowrap">{}</span>', text)

@@ -11,6 +11,7 @@ from unfold.decorators import display
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
 from backoffice.admin_site import EstimatedCountPaginator
+from inventory.admin.catalogue import nowrap
 from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
 from inventory.admin.product_actions import ProductActionsMixin
 from inventory.choices import ProductStatus
@@ -31,16 +32,21 @@ class RecentStockMovementInline(TabularInline):
 
     model = StockMovement
     verbose_name_plural = _("recent stock movements")
-    fields = ["created_at", "delta", "stock_after", "reason", "note", "order", "user"]
+    fields = ["created_at", "delta", "stock_after", "reason", "note", "order_number", "user"]
     readonly_fields = fields
     ordering = ["-created_at", "-pk"]
     per_page = 10
     extra = 0
     can_delete = False
     tab = True
+    show_title = False  # one row per movement, no "StockMovement object" line above each
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order", "user")
+
+    @display(description=_("Order"))
+    def order_number(self, obj):
+        return nowrap(obj.order.number) if obj.order_id else "-"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -55,7 +61,7 @@ class RecentStockMovementInline(TabularInline):
 @admin.register(Product)
 class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     list_display = [
-        "sku",
+        "sku_display",
         "name",
         "category",
         "effective_price_display",
@@ -64,7 +70,7 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
         "units_sold_display",
         "has_orders_display",
     ]
-    list_display_links = ["sku", "name"]
+    list_display_links = ["sku_display", "name"]
     list_select_related = ["category"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
@@ -96,25 +102,12 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     ]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RecentStockMovementInline]
+    # Plain sections, not fieldset tabs: the page has one row of tabs (General, Recent stock
+    # movements, from the inline), and the full history is the header's History button.
     fieldsets = [
-        (
-            _("General"),
-            {
-                "classes": ["tab"],
-                "fields": ["sku", "name", "slug", "category", "tags", "current_status", "description"],
-            },
-        ),
-        (
-            _("Pricing and stock"),
-            {
-                "classes": ["tab"],
-                "fields": ["price", "effective_price_display", "cost", "stock", "allow_backorder"],
-            },
-        ),
-        (
-            _("History"),
-            {"classes": ["tab"], "fields": ["recent_changes", "published_at", "created_at", "updated_at"]},
-        ),
+        (None, {"fields": ["sku", "name", "slug", "category", "tags", "current_status", "description"]}),
+        (_("Pricing and stock"), {"fields": ["price", "effective_price_display", "cost", "stock", "allow_backorder"]}),
+        (_("Recent changes"), {"fields": ["recent_changes", "published_at", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -123,6 +116,10 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     def get_search_results(self, request, queryset, search_term):
         # One EXISTS over tags instead of a join: no duplicate rows, no DISTINCT.
         return queryset.search(search_term), False
+
+    @display(description=_("SKU"), ordering="sku")
+    def sku_display(self, obj):
+        return nowrap(obj.sku)
 
     @display(description=_("Effective price"), ordering="effective_price")
     def effective_price_display(self, obj):

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
@@ -96,7 +97,8 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     def last_order_display(self, obj):
         if obj.last_order_at is None:
             return "-"
-        return f"{obj.last_order_at:%Y-%m-%d} {obj.last_order_number}"
+        day = f"{obj.last_order_at:%Y-%m-%d}"
+        return format_html('<span class="whitespace-nowrap">{} {}</span>', day, obj.last_order_number)
 
     @display(description=_("Has orders"), boolean=True, ordering="has_orders")
     def has_orders_display(self, obj):

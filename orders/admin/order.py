@@ -47,6 +47,7 @@ class OrderLineInline(TabularInline):
 
     model = OrderLine
     extra = 0
+    show_title = False  # the row shows product, quantity and price; no "3 x 22 @ 89.00" title
     fields = ["product", "quantity", "unit_price"]
     readonly_fields = ["unit_price"]
     autocomplete_fields = ["product"]

@@ -139,3 +139,21 @@ def test_auditor_sees_lists_and_history_but_cannot_write(admin_client_as, catalo
     assert client.post(url, {"delta": "5", "note": "x", "_form_submitted": "1"}).status_code == 403
     run_action(client, Product, "archive", [shirt], reason="x")
     assert Product.objects.get(pk=shirt.pk).status == "published"
+
+
+def test_skus_do_not_wrap_in_lists(boss_client, superuser, catalogue):
+    adjust_stock(product=catalogue["shirt"], delta=2, reason="restock", user=superuser)
+    nowrap = '<span class="whitespace-nowrap">SHIRT-1</span>'
+    assert nowrap in boss_client.get(changelist_url(StockMovement)).content.decode()
+    assert nowrap in boss_client.get(changelist_url(Product)).content.decode()
+
+
+def test_product_page_has_one_row_of_tabs_and_untitled_movement_rows(boss_client, superuser, catalogue):
+    from inventory.admin.product import ProductAdmin, RecentStockMovementInline
+
+    adjust_stock(product=catalogue["shirt"], delta=2, reason="restock", user=superuser)
+    assert not any("tab" in options.get("classes", []) for _name, options in ProductAdmin.fieldsets)
+    assert [name for name, _options in ProductAdmin.fieldsets] == [None, "Pricing and stock", "Recent changes"]
+    assert RecentStockMovementInline.tab and not RecentStockMovementInline.show_title
+    html = boss_client.get(change_url(catalogue["shirt"])).content.decode()
+    assert "StockMovement object" not in html and "activeFieldsetTab" not in html

@@ -31,7 +31,8 @@ def test_columns(boss_client, sales):
     # Orders count once placed (ann 2, bob's cancelled 1, cat's draft 0); value sums revenue orders only.
     assert [model_admin.order_count_display(c) for c in (ann, bob, cat)] == [2, 1, 0]
     assert [model_admin.lifetime_value_display(c) for c in (ann, bob, cat)] == ["73.50", "0.00", "0.00"]
-    assert model_admin.last_order_display(ann) == f"{sales['a1'].placed_at:%Y-%m-%d} ORD-A1"
+    last_order = f"{sales['a1'].placed_at:%Y-%m-%d} ORD-A1"
+    assert model_admin.last_order_display(ann) == f'<span class="whitespace-nowrap">{last_order}</span>'
     assert model_admin.last_order_display(cat) == "-"
     assert [c.has_orders for c in (ann, bob, cat)] == [True, True, False]
     html = response.content.decode()

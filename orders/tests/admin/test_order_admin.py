@@ -208,3 +208,9 @@ def test_order_clerk_can_move_orders(admin_client_as, sales):
     assert _status(sales["a1"]) == OrderStatus.SHIPPED
     latest = sales["a1"].history.order_by("-history_id").first()
     assert (latest.history_user, latest.history_change_reason) == (clerk, "status paid -> shipped")
+
+
+def test_order_lines_have_no_row_titles(boss_client, sales):
+    html = boss_client.get(change_url(sales["a1"])).content.decode()
+    assert f"2 x {sales['mug'].pk} @ 20.00" not in html
+    assert "Mug" in html
