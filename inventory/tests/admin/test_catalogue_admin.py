@@ -108,6 +108,36 @@ def test_revert_is_recorded_with_reason(boss_client, superuser):
     assert latest.history_user == superuser
     date = first.history_date.strftime("%Y-%m-%d %H:%M:%S")
     assert latest.history_change_reason == f"reverted to version of {date}"
+    assert response["Location"] == change_url(category)
+    shown = [str(m) for m in boss_client.get(response["Location"]).context["messages"]]
+    # The edit's message, then the revert's own (not Django's generic "changed successfully").
+    assert len(shown) == 2
+    assert shown[1] == f'The category "Shoes" was reverted to the version of {date}.'
+
+
+def test_history_list_names_system_for_records_without_user(boss_client, superuser):
+    category = Category.objects.create(name="Shoes", slug="shoes")  # no user: like the demo load
+    category.name = "Footwear"
+    category._history_user = superuser
+    category.save()
+    html = boss_client.get(reverse("admin:inventory_category_history", args=[category.pk])).content.decode()
+    assert '<span class="text-subtle" data-history-user="system">system</span>' in html
+    assert "/auth/user/None/" not in html and ">None<" not in html
+    assert reverse("admin:auth_user_change", args=[superuser.pk]) in html
+
+
+def test_version_page_is_read_only_for_the_auditor(admin_client_as, boss_client):
+    category = Category.objects.create(name="Shoes", slug="shoes", default_price=Decimal("9.00"))
+    first = category.history.get()
+    url = reverse("admin:inventory_category_simple_history", args=[category.pk, first.history_id])
+    editor_html = boss_client.get(url).content.decode()
+    assert 'name="name"' in editor_html and "Press the 'Revert' button" in editor_html
+    # The same client, now logged in as the Auditor.
+    html = admin_client_as(user_in_role(ROLE_AUDITOR, "audrey")).get(url).content.decode()
+    assert 'name="name"' not in html and 'name="default_price"' not in html
+    assert "Shoes" in html and "9.00" in html
+    assert "bg-blue-100" not in html  # no (empty) notice bar
+    assert ">Revert<" not in "".join(html.split())
 
 
 def test_revert_needs_change_permission(admin_client_as):
