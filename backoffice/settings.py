@@ -323,6 +323,7 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "backoffice.admin_site.environment_callback",
     "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "STYLES": ["backoffice.admin_site.admin_styles"],
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

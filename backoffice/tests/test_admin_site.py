@@ -151,3 +151,8 @@ def test_user_and_group_pages_use_unfold_forms(boss_client, superuser):
     assert isinstance(page.context["adminform"].form, UserChangeForm)
     assert boss_client.get(reverse("admin:auth_group_changelist")).status_code == 200
     assert boss_client.get(reverse("admin:auth_user_changelist"))["X-Frame-Options"] == "DENY"
+
+
+def test_admin_pages_load_the_nowrap_stylesheet(boss_client):
+    html = boss_client.get(reverse("admin:inventory_product_changelist")).content.decode()
+    assert "/static/backoffice/admin.css" in html

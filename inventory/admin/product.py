@@ -61,7 +61,7 @@ class RecentStockMovementInline(TabularInline):
 @admin.register(Product)
 class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     list_display = [
-        "sku_display",
+        "sku",
         "name",
         "category",
         "effective_price_display",
@@ -70,7 +70,7 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
         "units_sold_display",
         "has_orders_display",
     ]
-    list_display_links = ["sku_display", "name"]
+    list_display_links = ["sku", "name"]
     list_select_related = ["category"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
@@ -116,10 +116,6 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     def get_search_results(self, request, queryset, search_term):
         # One EXISTS over tags instead of a join: no duplicate rows, no DISTINCT.
         return queryset.search(search_term), False
-
-    @display(description=_("SKU"), ordering="sku")
-    def sku_display(self, obj):
-        return nowrap(obj.sku)
 
     @display(description=_("Effective price"), ordering="effective_price")
     def effective_price_display(self, obj):
