@@ -45,7 +45,7 @@ LISTS = [
         "filter": ("status__exact", "paid"),
         "sql": "SELECT o.id, o.number, c.first_name, c.last_name, c.email, o.status, o.placed_at, o.discount_rate"
         " FROM orders_order o JOIN orders_customer c ON c.id = o.customer_id"
-        " {where} ORDER BY o.placed_at DESC, o.id DESC LIMIT %s",
+        " {where} ORDER BY o.placed_at DESC NULLS LAST, o.id DESC LIMIT %s",
         "where": "WHERE o.status = 'paid'",
     },
 ]
