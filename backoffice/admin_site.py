@@ -143,9 +143,10 @@ class EstimatedCountPaginator(Paginator):
     """Paginator that does not count a huge table on every page view.
 
     On PostgreSQL, an unfiltered list of a table the planner believes holds at least
-    ``ESTIMATE_FROM`` rows uses the planner's estimate (``pg_class.reltuples``) and makes no
-    COUNT at all; filtered lists and small tables (an exact count below 10,000 rows is cheap)
-    are counted exactly, as everywhere else.
+    ``ESTIMATE_FROM`` rows uses the planner's estimate (``pg_class.reltuples``); a smaller table
+    is counted exactly in the same statement (an exact count below 10,000 rows is cheap), so an
+    unfiltered list costs one query either way. Filtered lists are counted exactly, as everywhere
+    else.
     """
 
     ESTIMATE_FROM = 10_000
@@ -154,20 +155,32 @@ class EstimatedCountPaginator(Paginator):
     def count(self):
         queryset = self.object_list
         query = getattr(queryset, "query", None)
-        if query is not None and not query.where and not query.combinator:
-            estimate = _estimated_rows(queryset)
-            if estimate is not None and estimate >= self.ESTIMATE_FROM:
-                return estimate
+        if query is not None and not query.where and not query.combinator and not query.distinct:
+            rows = _estimated_or_exact_rows(queryset, self.ESTIMATE_FROM)
+            if rows is not None:
+                return rows
         return super().count
 
 
-def _estimated_rows(queryset):
+ESTIMATE_OR_COUNT_SQL = (
+    "SELECT CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint ELSE (SELECT COUNT(*) FROM <table>) END"
+    " FROM pg_class c WHERE c.oid = %s::regclass"
+)
+
+
+def _estimated_or_exact_rows(queryset, estimate_from):
+    """Rows of the queryset's table: the planner's estimate from ``estimate_from`` on, else COUNT(*).
+
+    Only for an unfiltered queryset: its joins are the list's ``select_related`` foreign keys,
+    which never add or drop rows, so the table's row count is the list's.
+    """
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    # The table name is the model's own, quoted; the values are parameters.
+    sql = ESTIMATE_OR_COUNT_SQL.replace("<table>", table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
-        )
+        cursor.execute(sql, [estimate_from, queryset.model._meta.db_table])
         row = cursor.fetchone()
-    return int(row[0]) if row and row[0] and row[0] > 0 else None
+    return int(row[0]) if row and row[0] is not None else None

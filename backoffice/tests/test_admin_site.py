@@ -1,7 +1,6 @@
 """Site-wide admin pieces: sidebar by permission, low-stock badge, command search, paginator."""
 
 import pytest
-from django.core.paginator import Paginator
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -120,14 +119,13 @@ def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
     ProductFactory.create_batch(3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE inventory_product")
-    # An estimate equal to the threshold is used too: no exact COUNT on top of it.
-    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 3)
-    with CaptureQueriesContext(connection) as queries:
-        assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == 3
-    assert len(queries) == 1
-    assert "reltuples" in queries[0]["sql"]
-    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 4)
-    assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == Paginator(Product.objects.all(), 2).count
+        cursor.execute("UPDATE pg_class SET reltuples = 12345 WHERE oid = 'inventory_product'::regclass")
+    # From the threshold on (equal included) the estimate, below it the exact count: one query either way.
+    for threshold, expected in [(12_345, 12_345), (10_000, 12_345), (12_346, 3)]:
+        monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", threshold)
+        with CaptureQueriesContext(connection) as queries:
+            assert EstimatedCountPaginator(Product.objects.order_by("pk"), 2).count == expected
+        assert len(queries) == 1
 
 
 def test_paginator_threshold_is_ten_thousand():
