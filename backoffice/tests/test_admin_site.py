@@ -17,7 +17,7 @@ from backoffice.tests.admin_support import ROLE_AUDITOR, user_in_role, user_with
 from inventory.choices import ProductStatus
 from inventory.models import Product
 from inventory.tests.factories import ProductFactory
-from orders.tests.factories import CustomerFactory, OrderFactory
+from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,41 @@ def test_user_and_group_pages_use_unfold_forms(boss_client, superuser):
 def test_admin_pages_load_the_nowrap_stylesheet(boss_client):
     html = boss_client.get(reverse("admin:inventory_product_changelist")).content.decode()
     assert "/static/backoffice/admin.css" in html
+
+
+CHANGELISTS = [
+    "inventory_product",
+    "inventory_category",
+    "inventory_tag",
+    "inventory_stockmovement",
+    "orders_order",
+    "orders_customer",
+]
+
+
+def _changelist_queries(client, name, params=None):
+    url = reverse(f"admin:{name}_changelist")
+    client.get(url, params or {})  # the first page of a session may differ
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_every_changelist_makes_at_most_8_queries_at_any_size(boss_client, superuser):
+    from inventory.services import adjust_stock
+
+    def add_rows(count):
+        for _index in range(count):
+            product = ProductFactory(stock=10)
+            order = OrderFactory()
+            OrderLineFactory(order=order, product=product)
+            adjust_stock(product=product, delta=1, reason="restock", user=superuser)
+
+    add_rows(5)
+    small = {name: _changelist_queries(boss_client, name) for name in CHANGELISTS}
+    add_rows(55)
+    large = {name: _changelist_queries(boss_client, name) for name in CHANGELISTS}
+    show_all = {name: _changelist_queries(boss_client, name, {"all": ""}) for name in CHANGELISTS}
+    # Session (read, user, save: 5 with the save's transaction), count, rows, sidebar badge.
+    assert small == large == show_all == dict.fromkeys(CHANGELISTS, 8)
