@@ -114,7 +114,8 @@ def command_search(request, term):
             results.append(_result(customer, _("Customer"), "person", "admin:orders_customer_change"))
     if user.has_perm("orders.view_order"):
         orders = Order.objects.filter(_text_q(term, ["number", "customer__email"])).select_related("customer")
-        for order in orders.order_by("-placed_at", "-pk")[:COMMAND_RESULTS_PER_MODEL]:
+        # Placed orders newest first, drafts last, as the orders list (order_placed_id_idx).
+        for order in orders.order_by(*Order._meta.ordering)[:COMMAND_RESULTS_PER_MODEL]:
             results.append(
                 SearchResult(
                     title=f"{order.number} ({order.get_status_display()})",
