@@ -106,8 +106,9 @@ class Product(TimeStampedModel):
     sku = models.CharField(
         _("SKU"), max_length=32, unique=True, validators=[validate_sku], help_text=_("Stored in upper case.")
     )
-    name = models.CharField(_("name"), max_length=200, db_index=True)
-    slug = models.SlugField(_("slug"), max_length=220, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    # Never looked up: no index (each one costs every import and bulk write).
+    slug = models.SlugField(_("slug"), max_length=220, blank=True, db_index=False)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
@@ -127,11 +128,15 @@ class Product(TimeStampedModel):
         _("allow backorder"), default=False, help_text=_("Accept orders when nothing is in stock.")
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT, db_index=True
-    )
+        _("status"), max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )  # indexed first in product_status_category_idx
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    # History is read by product and date only; copying every index of the product table onto it
+    # would make each import and bulk change maintain them for nothing.
+    history = HistoricalRecords(
+        m2m_fields=[tags], no_db_index=["name", "slug", "status", "created_at", "updated_at", "category"]
+    )
     objects = ProductQuerySet.as_manager()
 
     class Meta:
@@ -150,6 +155,8 @@ class Product(TimeStampedModel):
             models.CheckConstraint(condition=Q(cost__gte=0), name="product_cost_gte_0"),
         ]
         indexes = [
+            # A plain b-tree for sorting by name; search uses the trigram indexes (PostgreSQL).
+            models.Index(fields=["name"], name="product_name_idx"),
             models.Index(fields=["status", "category"], name="product_status_category_idx"),
             models.Index(fields=["stock"], name="product_stock_idx"),
             models.Index(fields=["price"], name="product_price_idx"),
@@ -180,11 +187,15 @@ class StockMovement(models.Model):
     Reason = MovementReason
 
     product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="stock_movements"
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="stock_movements",
+        db_index=False,  # movement_product_time_idx starts with the product
     )
     delta = models.IntegerField(_("change"))
     stock_after = models.IntegerField(_("stock after"))
-    reason = models.CharField(_("reason"), max_length=16, choices=MovementReason.choices, db_index=True)
+    reason = models.CharField(_("reason"), max_length=16, choices=MovementReason.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
     order = models.ForeignKey(
         "orders.Order",

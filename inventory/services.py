@@ -44,7 +44,9 @@ def _ids(products):
 
 
 def _lock_products(product_ids, *, for_delete=False):
-    return list(Product.objects.select_for_update(no_key=not for_delete).filter(pk__in=product_ids).order_by("pk"))
+    # FOR NO KEY UPDATE (PostgreSQL) does not block inserts of order lines that reference the product.
+    no_key = not for_delete and connection.features.has_select_for_no_key_update
+    return list(Product.objects.select_for_update(no_key=no_key).filter(pk__in=product_ids).order_by("pk"))
 
 
 @transaction.atomic
