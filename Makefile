@@ -90,7 +90,7 @@ e2e: $(E2E_STAMP)
 	fi
 	$(PY) -m pytest e2e -p no:cacheprovider -p e2e.environment $(PYTEST_ARGS)
 
-# Production settings under gunicorn (README.security.md). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
+# Production settings under gunicorn (README.md, "Accounts and security"). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
 # for a try-out over plain http on this machine add DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0.
 WORKERS ?= 3
 serve-prod: $(STAMP)

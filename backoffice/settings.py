@@ -173,7 +173,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- security ------------------------------------------------------------------
-# Staff accounts guard the whole shop; README.security.md explains each knob and
+# Staff accounts guard the whole shop; README.md ("Accounts and security") explains each knob and
 # backoffice/tests/security/ proves it. Production means DEBUG off outside the test run.
 PRODUCTION = not DEBUG and not TESTING
 
