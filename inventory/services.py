@@ -49,6 +49,27 @@ def _lock_products(product_ids, *, for_delete=False):
     return list(Product.objects.select_for_update(no_key=no_key).filter(pk__in=product_ids).order_by("pk"))
 
 
+def _deltas_by_pk(changes):
+    """``{product: delta}`` -> ``{pk: delta}``; a change of zero units is refused."""
+    deltas = defaultdict(int)
+    for product, delta in changes.items():
+        deltas[product.pk] += int(delta)
+    if any(delta == 0 for delta in deltas.values()):
+        raise ServiceError(ZERO_STOCK_CHANGE, code="zero_stock_change", field="delta")
+    return deltas
+
+
+def _refuse_shortage(product, delta):
+    """Refuse a change that takes a product without backorders below zero."""
+    if product.stock + delta < 0 and not product.allow_backorder:
+        raise ServiceError(
+            INSUFFICIENT_STOCK,
+            code="insufficient_stock",
+            params={"sku": product.sku, "available": max(product.stock, 0), "requested": -delta},
+            field="quantity",
+        )
+
+
 @transaction.atomic
 def apply_stock_changes(*, changes, reason, user, order=None, note="", history_reason=""):
     """Apply ``{product: delta}`` under one lock on all the products, in pk order.
@@ -56,22 +77,12 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
     Refuses the whole change if any product would drop below zero without backorders.
     Returns the movements written. Used by ``adjust_stock`` and by order placement.
     """
-    deltas = defaultdict(int)
-    for product, delta in changes.items():
-        deltas[product.pk] += int(delta)
-    if any(delta == 0 for delta in deltas.values()):
-        raise ServiceError(ZERO_STOCK_CHANGE, code="zero_stock_change", field="delta")
+    deltas = _deltas_by_pk(changes)
     locked = _lock_products(list(deltas))
     movements = []
     for product in locked:
         delta = deltas[product.pk]
-        if product.stock + delta < 0 and not product.allow_backorder:
-            raise ServiceError(
-                INSUFFICIENT_STOCK,
-                code="insufficient_stock",
-                params={"sku": product.sku, "available": max(product.stock, 0), "requested": -delta},
-                field="quantity",
-            )
+        _refuse_shortage(product, delta)
         product.stock += delta
         product._history_user = user
         product._change_reason = history_reason or _movement_reason_text(reason, delta, order, note)
@@ -105,24 +116,14 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
     of the stock, the movements by ``bulk_create`` and the history by ``record_history_from_rows`` (one
     reason for all: ``history_reason``, else the movement reason and note). Returns the movements.
     """
-    deltas = defaultdict(int)
-    for product, delta in changes.items():
-        deltas[product.pk] += int(delta)
-    if any(delta == 0 for delta in deltas.values()):
-        raise ServiceError(ZERO_STOCK_CHANGE, code="zero_stock_change", field="delta")
+    deltas = _deltas_by_pk(changes)
     ids = sorted(deltas)
     locked = []
     for start in range(0, len(ids), BULK_BATCH):
         locked.extend(_lock_products(ids[start : start + BULK_BATCH]))
     for product in locked:
         delta = deltas[product.pk]
-        if product.stock + delta < 0 and not product.allow_backorder:
-            raise ServiceError(
-                INSUFFICIENT_STOCK,
-                code="insufficient_stock",
-                params={"sku": product.sku, "available": max(product.stock, 0), "requested": -delta},
-                field="quantity",
-            )
+        _refuse_shortage(product, delta)
     now = timezone.now()
     label = MovementReason(reason).label.lower()
     text = history_reason or (f"stock change ({label}): {note}" if note else f"stock change ({label})")

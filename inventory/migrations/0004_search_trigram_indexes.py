@@ -6,6 +6,8 @@ indexes are on that expression. Other databases skip this migration's SQL.
 
 from django.db import migrations
 
+from backoffice.db import trigram_indexes
+
 INDEXES = [
     ("inventory_product_sku_trgm", "inventory_product", "sku"),
     ("inventory_product_name_trgm", "inventory_product", "name"),
@@ -13,24 +15,7 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, table, column in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("inventory", "0003_permissions")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [trigram_indexes(INDEXES)]

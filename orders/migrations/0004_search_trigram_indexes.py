@@ -9,6 +9,8 @@ so its OR of four lookups can be a bitmap OR. Other databases skip this migratio
 
 from django.db import migrations
 
+from backoffice.db import trigram_indexes
+
 INDEXES = [
     ("orders_order_number_trgm", "orders_order", "number"),
     ("orders_customer_email_trgm", "orders_customer", "email"),
@@ -18,24 +20,7 @@ INDEXES = [
 ]
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, table, column in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ((UPPER("{column}"::text)) gin_trgm_ops)'
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
-
 class Migration(migrations.Migration):
     dependencies = [("orders", "0003_order_list_and_units_sold_indexes")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [trigram_indexes(INDEXES)]
