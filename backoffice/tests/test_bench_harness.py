@@ -95,10 +95,12 @@ def test_the_report_shows_figures_verdicts_and_what_was_not_run():
 @pytest.mark.parametrize("spec", changelists.LISTS, ids=[spec["name"] for spec in changelists.LISTS])
 @pytest.mark.parametrize("filtered", [False, True])
 def test_the_bare_selects_match_the_schema(spec, filtered):
+    if connection.vendor == "mysql":
+        pytest.skip("the benchmarks run on PostgreSQL; MariaDB has no NULLS LAST")
     sql = spec["sql"].format(where=spec["where"] if filtered else "")
     with connection.cursor() as cursor:
         cursor.execute(sql, [25])
-        assert cursor.fetchall() == []
+        assert list(cursor.fetchall()) == []
 
 
 @pytest.mark.django_db
