@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
-
 from e2e.conftest import ADMIN_USERNAME, screenshot
 
 PRODUCTS = "/admin/inventory/product/"
