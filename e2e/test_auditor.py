@@ -20,16 +20,7 @@ def action_choices(page):
         ("/admin/inventory/category/", True),
         ("/admin/orders/order/", True),
         ("/admin/orders/customer/", True),
-        pytest.param(
-            "/admin/inventory/stockmovement/",
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="The stock movement list offers no Export: StockMovementAdmin has no ImportExportAdminMixin "
-                "and backoffice.importing.exporting.EXPORTERS has no stockmovement, although the permission "
-                "export_stockmovement exists and the Auditor holds it.",
-            ),
-        ),
+        ("/admin/inventory/stockmovement/", True),
     ],
 )
 def test_auditor_lists_have_no_write_buttons(auditor_page, changelist, can_export):
