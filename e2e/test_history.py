@@ -47,9 +47,9 @@ def test_history_shows_the_diff_and_a_revert_is_recorded(admin_page):
     assert page.input_value("input[name=name]") == old_name
     screenshot(page, "history-revert-form")
     page.get_by_role("button", name="Revert").click()
-    # simple-history answers a revert like any save: back to the list with Django's "changed" message.
-    page.wait_for_url("**/admin/inventory/product/")
-    page.get_by_text(f"“{old_name} ({product.sku})” was changed successfully").wait_for()
+    # Back on the product's page, with a message that names the version it went back to.
+    page.wait_for_url(f"**/admin/inventory/product/{product.pk}/change/")
+    page.get_by_text(f'The product "{old_name} ({product.sku})" was reverted to the version of').wait_for()
 
     product.refresh_from_db()
     assert (product.name, product.price) == (old_name, old_price)
