@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import ActionLocation
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -79,8 +80,8 @@ class ProductActionsMixin:
         {"title": _("Status"), "icon": "toggle_on", "items": ["publish_detail", "unpublish_detail", "archive_detail"]},
     ]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         # Django's delete_selected would bypass the rule that ordered products are archived, not deleted.
         actions.pop("delete_selected", None)
         return actions

@@ -6,6 +6,7 @@ the list offers one bulk action whose form lists the statuses reachable from the
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import ActionLocation
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -121,8 +122,8 @@ class OrderActionsMixin:
         status = self._status_of(request, str(object_id))
         return status is not None and to_status in ALLOWED_TRANSITIONS.get(status, ())
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 
