@@ -103,7 +103,7 @@ serve-prod: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
-# Benchmarks (bench/, README.bench.md): a dedicated PostgreSQL database, seeded once and reused.
+# Benchmarks (bench/, README.md "Benchmarks"): a dedicated PostgreSQL database, seeded once and reused.
 bench: $(STAMP)
 	$(PY) -m bench --scale full
 
