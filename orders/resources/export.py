@@ -2,13 +2,12 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import ExpressionWrapper, F, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.importing.exporting import Column, Exporter, only_filters
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import RATE_FIELD, apply_discount, discount_rate_expression
+from orders.pricing import RATE_FIELD
 from orders.querysets import MONEY_FIELD
 
 RATE = Decimal("0.0001")
@@ -18,11 +17,6 @@ CENT = Decimal("0.01")
 def _decimal(value, places):
     """Some backends hand computed columns back as floats; show them as the shop's decimals."""
     return None if value is None else Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
-
-
-def _order_total(line):
-    """The order's total as ``Order.objects.with_totals()`` gives it: subtotal less the rate, to the cent."""
-    return apply_discount(_decimal(line["order_subtotal"], CENT), _decimal(line["order_rate"], RATE))
 
 
 class CustomerExporter(Exporter):
@@ -44,9 +38,9 @@ class CustomerExporter(Exporter):
 class OrderLineExporter(Exporter):
     """``base`` is a queryset of orders (the order changelist); the rows are their lines.
 
-    Rows are plain values (no model instances); the order's subtotal is a window sum over its
-    lines and its rate the one kept at placement (a draft: its customer's tier rate), so each
-    order's figures are computed once in one query, whatever the number of lines.
+    Rows are plain values (no model instances); the order's rate and total come from
+    ``Order.objects.with_totals()`` (the figures the admin shows) as correlated subqueries, so the
+    export is one query whatever the number of lines.
     """
 
     model = Order
@@ -64,19 +58,18 @@ class OrderLineExporter(Exporter):
         Column("unit_price", lambda line: line["unit_price"], _("unit price")),
         Column("line_total", lambda line: line["quantity"] * line["unit_price"], _("line total")),
         Column("discount_rate", lambda line: _decimal(line["order_rate"], RATE)),
-        Column("order_total", _order_total, _("order total")),
+        Column("order_total", lambda line: _decimal(line["order_total"], CENT), _("order total")),
     )
 
     def queryset(self, base=None):
         lines = OrderLine.objects.all()
         if base is not None:
             lines = lines.filter(order__in=base.values("pk"))
-        amount = ExpressionWrapper(F("quantity") * F("unit_price"), output_field=MONEY_FIELD)
-        rate = Coalesce("order__discount_rate", discount_rate_expression("order__customer__tier"))
+        totals = Order.objects.with_totals().filter(pk=OuterRef("order_id"))
         return (
             lines.annotate(
-                order_subtotal=Window(Sum(amount), partition_by=[F("order_id")], output_field=MONEY_FIELD),
-                order_rate=ExpressionWrapper(rate, output_field=RATE_FIELD),
+                order_total=Subquery(totals.values("total"), output_field=MONEY_FIELD),
+                order_rate=Subquery(totals.values("effective_discount_rate"), output_field=RATE_FIELD),
             )
             .values(
                 "order__number",
@@ -86,7 +79,7 @@ class OrderLineExporter(Exporter):
                 "product__sku",
                 "quantity",
                 "unit_price",
-                "order_subtotal",
+                "order_total",
                 "order_rate",
             )
             .order_by("order__placed_at", "order__number", "pk")

@@ -77,3 +77,9 @@ def test_export_data_command_for_orders(orders, tmp_path):
     call_command("export_data", "order", "--output", str(tmp_path / "o.csv"), stdout=io.StringIO())
     lines = (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 4
+
+
+def test_order_total_is_the_one_with_totals_gives(orders):
+    totals = {o.number: f"{o.total:.2f}" for o in Order.objects.with_totals()}
+    assert totals == {"ORD-1": "23.00", "ORD-2": "3.00"}
+    assert {r[0]: r[9] for r in rows()[1:]} == totals
