@@ -1,6 +1,7 @@
 """Validators shared by models, forms, imports and the API."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,17 @@ SPECIAL_CHARACTERS = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ")
 def normalize_sku(value):
     """Upper-case and trim a SKU, the one form it is stored and compared in."""
     return (value or "").strip().upper()
+
+
+def whole_number(value):
+    """``value`` as an int if it is a whole number ("3", 3, 3.0, Decimal("3")), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
 
 
 def validate_sku(value):

@@ -16,11 +16,13 @@ from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from backoffice.history import record_history_from_rows
 from backoffice.importing.pgcopy import update_rows
+from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 
 INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
 ZERO_STOCK_CHANGE = _("A stock change must add or remove at least one unit.")
+NOT_WHOLE_UNITS = _("A stock change is a whole number of units (got %(value)s).")
 RESTOCK_NOT_POSITIVE = _("A restock must add at least one unit.")
 REASON_REQUIRED = _("Say why the stock changes; the reason is kept in the product's history.")
 PRODUCTS_IN_ORDERS = _(
@@ -49,11 +51,25 @@ def _lock_products(product_ids, *, for_delete=False):
     return list(Product.objects.select_for_update(no_key=no_key).filter(pk__in=product_ids).order_by("pk"))
 
 
+def lock_products_for_order(product_ids):
+    """Where the database has no ``FOR NO KEY UPDATE`` (MariaDB/MySQL), lock before writing lines.
+
+    There, inserting an order line takes a shared lock on its product; two orders of one product
+    would both hold it and then deadlock when they upgrade it to take the stock. Locking first, in
+    pk order, makes them queue. PostgreSQL locks last instead (``apply_stock_changes``).
+    """
+    if not connection.features.has_select_for_no_key_update:
+        _lock_products(product_ids)
+
+
 def _deltas_by_pk(changes):
-    """``{product: delta}`` -> ``{pk: delta}``; a change of zero units is refused."""
+    """``{product: delta}`` -> ``{pk: delta}``; a change of zero units or a non-whole one is refused."""
     deltas = defaultdict(int)
     for product, delta in changes.items():
-        deltas[product.pk] += int(delta)
+        whole = whole_number(delta)
+        if whole is None:
+            raise ServiceError(NOT_WHOLE_UNITS, code="not_whole_units", params={"value": delta}, field="delta")
+        deltas[product.pk] += whole
     if any(delta == 0 for delta in deltas.values()):
         raise ServiceError(ZERO_STOCK_CHANGE, code="zero_stock_change", field="delta")
     return deltas
@@ -179,9 +195,10 @@ def adjust_stock(*, product, delta, reason, user, order=None, note=""):
 
 
 def restock(*, product, quantity, user, note=""):
-    if int(quantity) <= 0:
+    units = whole_number(quantity)
+    if units is None or units <= 0:
         raise ServiceError(RESTOCK_NOT_POSITIVE, code="restock_not_positive", field="quantity")
-    return adjust_stock(product=product, delta=int(quantity), reason=MovementReason.RESTOCK, user=user, note=note)
+    return adjust_stock(product=product, delta=units, reason=MovementReason.RESTOCK, user=user, note=note)
 
 
 def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
@@ -257,12 +274,13 @@ def delete_products(*, products, user, reason="deleted"):
     Returns a ``BulkResult``; its ``message`` (empty when nothing was refused) names the
     refused products and suggests archiving them.
     """
-    from orders.models import OrderLine
-
     result = BulkResult()
     locked = _lock_products([p.pk for p in products], for_delete=True)
     in_orders = set(
-        OrderLine.objects.filter(product__in=[p.pk for p in locked]).values_list("product_id", flat=True).distinct()
+        Product.objects.filter(pk__in=[p.pk for p in locked])
+        .with_has_orders()
+        .filter(has_orders=True)
+        .values_list("pk", flat=True)
     )
     refused = [p for p in locked if p.pk in in_orders]
     if refused:

@@ -2,7 +2,6 @@
 
 import logging
 from collections import OrderedDict
-from decimal import Decimal, InvalidOperation
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -12,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from backoffice.history import record_bulk_history
+from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
-from inventory.services import apply_stock_changes
+from inventory.services import apply_stock_changes, lock_products_for_order
 from orders.choices import ALLOWED_TRANSITIONS, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine, OrderNumber
 from orders.pricing import discount_rate_for
@@ -55,22 +55,12 @@ def sync_order_number_sequence():
             cursor.execute(sql)
 
 
-def _whole_number(value):
-    if isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return int(number) if number.is_finite() and number == number.to_integral_value() else None
-
-
 def _merge_lines(lines):
     """``[(product, quantity)]`` -> ``{product: quantity}``; lines for one product are merged."""
     merged = OrderedDict()
     by_pk = {}
     for product, quantity in lines:
-        whole = _whole_number(quantity)
+        whole = whole_number(quantity)
         if whole is None or whole < 1:
             raise ServiceError(
                 INVALID_QUANTITY, code="invalid_quantity", params={"sku": product.sku, "quantity": quantity}
@@ -130,6 +120,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
     quantities beyond stock (unless the product takes backorders). Nothing is written then.
     """
     merged = _merge_lines(lines)
+    lock_products_for_order([p.pk for p in merged])
     priced = _priced_products([p.pk for p in merged])
     now = timezone.now()
     order = Order(
@@ -223,6 +214,7 @@ def transition_order(*, order, to_status, user, reason=""):
 def _place_draft(order, lines, user, reason):
     if not lines:
         raise ServiceError(EMPTY_ORDER, code="empty_order", field="lines")
+    lock_products_for_order([line.product_id for line in lines])
     priced = _priced_products([line.product_id for line in lines])
     for line in lines:
         line.unit_price = priced[line.product_id].effective_price

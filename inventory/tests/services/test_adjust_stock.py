@@ -73,3 +73,21 @@ def test_sum_of_movements_equals_stock(staff_user):
     for delta in (5, -2, 7, -10):
         adjust_stock(product=product, delta=delta, reason=MovementReason.ADJUSTMENT, user=staff_user, note="x")
     assert StockMovement.objects.total_for(product) == Product.objects.get().stock == 0
+
+
+@pytest.mark.parametrize("delta", ["2.5", "two", None, 1.5])
+def test_a_stock_change_that_is_not_whole_units_is_refused(staff_user, delta):
+    product = ProductFactory(stock=4)
+    with pytest.raises(ServiceError) as refused:
+        adjust_stock(product=product, delta=delta, reason=MovementReason.ADJUSTMENT, user=staff_user, note="n")
+    assert refused.value.code == "not_whole_units"
+    assert Product.objects.get().stock == 4 and StockMovement.objects.count() == 0
+
+
+@pytest.mark.parametrize("quantity", ["abc", "0", -3, "1.5"])
+def test_restock_refuses_anything_but_positive_whole_units(staff_user, quantity):
+    product = ProductFactory(stock=4)
+    with pytest.raises(ServiceError) as refused:
+        restock(product=product, quantity=quantity, user=staff_user)
+    assert refused.value.code == "restock_not_positive"
+    assert StockMovement.objects.count() == 0
