@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Product
 from orders import reports  # orders_by_status
 from orders.admin.order import STATUS_LABELS
-from orders.choices import REVENUE_STATUSES, OrderStatus
+from orders.choices import OrderStatus
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import round_money
 
@@ -177,9 +177,7 @@ def top_products(today):
     """The products with most units on revenue orders placed in the last 30 days."""
     (start, end), _previous = _period(today, 30)
     rows = (
-        OrderLine.objects.filter(
-            order__status__in=REVENUE_STATUSES, order__placed_at__gte=start, order__placed_at__lt=end
-        )
+        OrderLine.objects.filter(order__in=Order.objects.revenue().placed_between(start, end))
         .values("product_id", "product__sku", "product__name")
         .annotate(units=Sum("quantity"))
         .order_by("-units", "product__name")[:TOP_PRODUCTS]
