@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.template import engines
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from backoffice.tests.security.conftest import STRONG_PASSWORD
 
@@ -81,10 +81,7 @@ def test_script_nonce_reaches_header_and_template_when_used(rf):
 
 
 def api_root():
-    try:
-        return reverse("api:api-root")
-    except NoReverseMatch:
-        pytest.skip("the API is not wired yet")
+    return reverse("api:api-root")
 
 
 def test_api_responses_carry_the_security_headers(alice):
