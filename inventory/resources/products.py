@@ -36,6 +36,10 @@ from inventory.services import apply_stock_changes_bulk
 BATCH = 2000
 FAILED = object()
 SKU_REFUSED = _("“%(value)s”: %(reason)s")
+NO_STOCK_PERMISSION = _(
+    "You may not change the stock of existing products (it needs the “adjust stock” permission); "
+    "leave the stock cell at %(stock)d or drop the stock column."
+)
 FIELDS = ["name", "description", "category", "price", "cost", "allow_backorder", "status"]
 
 
@@ -160,10 +164,17 @@ class ProductImporter(Importer):
                 line, "allow_backorder", BACKORDERS_OUTSTANDING % {"count": -final_stock, "stock": final_stock}
             )
             return
+        if product is not None and stock is not None and stock != product.stock and not self.may_adjust_stock():
+            self.report.error(line, "stock", NO_STOCK_PERMISSION % {"stock": product.stock})
+            return
         if product is None:
             self.plan_new(sku, values, final_stock)
         else:
             self.plan_update(product, values, stock)
+
+    def may_adjust_stock(self):
+        """The admin's stock form and the API need ``adjust_stock_product``; so does a stock change by file."""
+        return self.user is None or self.user.has_perm("inventory.adjust_stock_product")
 
     def plan_new(self, sku, values, stock):
         """A new product as plain values (no model instance yet: the PostgreSQL path never needs one)."""

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from django.contrib.auth.models import Permission
 from openpyxl import Workbook
 
 from backoffice.importing.engine import import_file
@@ -38,3 +39,11 @@ def login(client, user):
     # UserFactory sets the password after saving; read the stored hash back so the session holds.
     user.refresh_from_db()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def allow_stock_changes(user):
+    """Give ``user`` the permission a stock change by file needs (as the admin's stock form does)."""
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="inventory", codename="adjust_stock_product")
+    )
+    return user

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from backoffice.tests.io.helpers import errors, run
+from backoffice.tests.io.helpers import allow_stock_changes, errors, run
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, StockMovement, Tag
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
@@ -67,6 +67,7 @@ def test_new_products_with_category_path_tags_and_default_price(staff_user):
 
 
 def test_update_unchanged_and_stock_change_through_the_stock_service(staff_user):
+    allow_stock_changes(staff_user)
     category = CategoryFactory(name="Kitchen")
     cotton = TagFactory(name="cotton")
     mug = ProductFactory(sku="MUG-1", name="Mug", category=category, price=Decimal("5.00"), stock=4, tags=[cotton])

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backoffice.errors import ServiceError
-from backoffice.tests.io.helpers import errors, run
+from backoffice.tests.io.helpers import allow_stock_changes, errors, run
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 from inventory.services import apply_stock_changes_bulk, restock
@@ -28,7 +28,34 @@ def ledger(product):
     return list(StockMovement.objects.filter(product=product).order_by("pk").values_list("delta", "stock_after"))
 
 
+def test_stock_change_by_file_needs_the_adjust_stock_permission(staff_user, superuser):
+    mug = stocked("MUG-1", 4, superuser)
+    stocked("CUP-1", 2, superuser)
+    rows = [
+        ["sku", "name", "category", "stock"],
+        ["MUG-1", "Big mug", "Cat MUG-1", "9"],
+        ["CUP-1", "Cup", "Cat CUP-1", "2"],
+    ]
+    report = run("product", rows, user=staff_user)
+    assert errors(report) == [
+        (
+            2,
+            "stock",
+            "You may not change the stock of existing products (it needs the “adjust stock” permission); "
+            "leave the stock cell at 4 or drop the stock column.",
+        )
+    ]
+    mug.refresh_from_db()
+    assert (mug.name, mug.stock, ledger(mug)) == ("Mug-1", 4, [(4, 4)])
+    # An unchanged stock cell needs no permission.
+    report = run("product", [rows[0], ["MUG-1", "Big mug", "Cat MUG-1", "4"]], user=staff_user)
+    assert errors(report) == []
+    mug.refresh_from_db()
+    assert (mug.name, mug.stock) == ("Big mug", 4)
+
+
 def test_update_import_changes_stock_with_movements_and_history(staff_user, superuser):
+    allow_stock_changes(staff_user)
     mug = stocked("MUG-1", 4, superuser)
     cup = stocked("CUP-1", 10, superuser)
     owed = stocked("OWED-1", 1, superuser, allow_backorder=True)
