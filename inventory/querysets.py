@@ -99,6 +99,10 @@ class ProductQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=matches)
 
+    def with_available(self):
+        """``available``: the product is one ``available()`` returns (in stock or taking backorders)."""
+        return self.annotate(available=Exists(self.model._default_manager.available().filter(pk=OuterRef("pk"))))
+
 
 class StockMovementQuerySet(models.QuerySet):
     def total_for(self, product):

@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -44,7 +44,7 @@ class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Ret
             .with_effective_price()
             .with_units_sold()
             .with_has_orders()
-            .annotate(available=Exists(Product.objects.available().filter(pk=OuterRef("pk"))))
+            .with_available()
             .order_by("name", "id")
         )
 
