@@ -165,7 +165,9 @@ class ProductActionsMixin:
     @action(description=_("Delete selected products"), permissions=["delete"], icon="delete")
     def delete_products(self, request, queryset):
         def perform(products, data):
-            result = services.delete_products(products=list(products), user=request.user, reason="deleted in admin")
+            # The optional reason typed on the confirmation page goes into each deleted row's history.
+            reason = f"deleted in admin: {data['reason']}" if data.get("reason") else "deleted in admin"
+            result = services.delete_products(products=list(products), user=request.user, reason=reason)
             return result.summary(NOUN, _("deleted")), result_level(result)
 
         return form_action(

@@ -62,6 +62,13 @@ def test_delete_refuses_products_in_orders_with_names(boss_client, superuser, ca
     assert "Alpha shirt (SHIRT-1)" in message and "Delta boots (BOOT-1)" in message and "Archive them" in message
 
 
+def test_delete_action_keeps_the_typed_reason_in_history(boss_client, superuser, catalogue):
+    run_action(boss_client, Product, "delete_products", [catalogue["hat"]], reason="duplicate entry")
+    assert not Product.objects.filter(pk=catalogue["hat"].pk).exists()
+    deleted = Product.history.filter(id=catalogue["hat"].pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (superuser, "deleted in admin: duplicate entry")
+
+
 def test_django_delete_selected_is_not_offered(boss_client, catalogue):
     response = boss_client.get(changelist_url(Product))
     choices = [value for value, _label in response.context["action_form"].fields["action"].choices]
