@@ -75,8 +75,9 @@ def test_query_count_does_not_grow_with_rows(orders, django_assert_num_queries):
 
 def test_export_data_command_for_orders(orders, tmp_path):
     call_command("export_data", "order", "--output", str(tmp_path / "o.csv"), stdout=io.StringIO())
-    lines = (tmp_path / "o.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == 4
+    written = list(csv.reader(io.StringIO((tmp_path / "o.csv").read_text(encoding="utf-8-sig"))))
+    assert written == rows()
+    assert [r[9] for r in written[1:]] == ["23.00", "23.00", "3.00"]
 
 
 def test_order_total_is_the_one_with_totals_gives(orders):
