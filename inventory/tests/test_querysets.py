@@ -92,3 +92,9 @@ def test_has_orders_counts_any_line(catalogue):
 def test_search_matches_sku_name_and_tag_names_without_duplicates(catalogue, text, expected):
     result = Product.objects.search(text)
     assert sorted(p.sku for p in result) == expected  # no row twice although two tags match
+
+
+def test_with_available_annotates_what_available_filters(catalogue):
+    flags = dict(Product.objects.with_available().values_list("sku", "available"))
+    assert flags == {"TEE-RED": True, "TEE-BLUE": False, "MUG-1": True, "MUG-2": True, "OLD-1": True}
+    assert sorted(sku for sku, flag in flags.items() if flag) == skus(Product.objects.available())
