@@ -16,8 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_smoke_pages(boss_client, catalogue):
-    assert boss_client.get(changelist_url(Product)).status_code == 200
-    assert boss_client.get(changelist_url(Product), {"q": "shirt"}).status_code == 200
+    listed = boss_client.get(changelist_url(Product))
+    assert {p.sku for p in listed.context["cl"].result_list} == {"SHIRT-1", "HAT-1", "SOCK-1", "BOOT-1"}
+    found = boss_client.get(changelist_url(Product), {"q": "shirt"})
+    assert [p.sku for p in found.context["cl"].result_list] == ["SHIRT-1"]
     assert boss_client.get(reverse("admin:inventory_product_add")).status_code == 200
     response = boss_client.get(change_url(catalogue["shirt"]))
     assert response.status_code == 200
