@@ -113,7 +113,7 @@ def command_search(request, term):
         for customer in customers[:COMMAND_RESULTS_PER_MODEL]:
             results.append(_result(customer, _("Customer"), "person", "admin:orders_customer_change"))
     if user.has_perm("orders.view_order"):
-        orders = Order.objects.filter(_text_q(term, ["number", "customer__email"])).select_related("customer")
+        orders = Order.objects.search(term).select_related("customer")
         # Placed orders newest first, drafts last, as the orders list (order_placed_id_idx).
         for order in orders.order_by(*Order._meta.ordering)[:COMMAND_RESULTS_PER_MODEL]:
             results.append(

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
@@ -16,7 +15,7 @@ from inventory.models import Product
 from orders.admin.filters import RevenueFilter
 from orders.admin.order_actions import OrderActionsMixin
 from orders.choices import OrderStatus
-from orders.models import Customer, Order, OrderLine
+from orders.models import Order, OrderLine
 from orders.services import next_order_number
 
 STATUS_LABELS = {
@@ -101,20 +100,8 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
         return super().get_queryset(request).with_totals()
 
     def get_search_results(self, request, queryset, search_term):
-        """Each word must match the number, or the customer's e-mail or last name.
-
-        Per word, ``pk IN (number match UNION orders of matching customers)``: each branch can use
-        its trigram index on PostgreSQL (orders/migrations/0004), where an OR across the customer
-        join scans every order. No join, so no duplicate rows.
-        """
-        for word in _search_words(search_term):
-            customers = Customer.objects.filter(Q(email__icontains=word) | Q(last_name__icontains=word))
-            matches = (
-                Order.objects.filter(number__icontains=word)
-                .values("pk")
-                .union(Order.objects.filter(customer__in=customers.values("pk")).values("pk"))
-            )
-            queryset = queryset.filter(pk__in=matches)
+        """Each word must match the number, or the customer's e-mail or last name (``OrderQuerySet.search``)."""
+        queryset = queryset.search(search_term)
         return queryset, False
 
     def get_fieldsets(self, request, obj=None):
@@ -195,11 +182,6 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
     @display(description=_("Total"), ordering="total")
     def total_display(self, obj):
         return _money(getattr(obj, "total", None))
-
-
-def _search_words(search_term):
-    # As the admin's own search: words split on spaces, "quoted phrases" kept whole.
-    return [unescape_string_literal(w) if w[0] in "\"'" else w for w in smart_split(search_term or "") if w]
 
 
 def _money(value):

@@ -157,3 +157,19 @@ def test_line_amount(shop):
         Decimal("39.98"),
         Decimal("100.00"),
     ]
+
+
+def test_order_search_matches_number_email_or_last_name_for_every_word(shop):
+    shop["ann"].last_name = "Lovelace"
+    shop["ann"].save()
+
+    def numbers(text):
+        return sorted(Order.objects.search(text).values_list("number", flat=True))
+
+    assert numbers("ORD-A") == ["ORD-A1", "ORD-A2", "ORD-A3"]
+    assert numbers("lovelace") == ["ORD-A1", "ORD-A2", "ORD-A3"]
+    assert numbers("bob@example") == ["ORD-B1"]
+    assert numbers("lovelace A2") == ["ORD-A2"]  # every word must match
+    assert numbers('"ann@example.com" ORD-A1') == ["ORD-A1"]
+    assert numbers("nobody") == []
+    assert numbers("") == ["ORD-A1", "ORD-A2", "ORD-A3", "ORD-B1", "ORD-C1"]
