@@ -8,6 +8,14 @@ from inventory.tests.factories import UserFactory
 pytest_plugins = ["backoffice.tests.admin_support"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttles and rate limits count in the cache: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def staff_user(db):
     return UserFactory(username="clerk")

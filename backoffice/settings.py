@@ -111,6 +111,10 @@ if env.str("DJANGO_TEST_DB_NAME", default=""):
     # Lets several test runs share one PostgreSQL server without sharing a test database.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("DJANGO_TEST_DB_NAME")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# The cache holds API throttles and the password-reset rate limits. Per process by default; with
+# several gunicorn workers set DJANGO_CACHE_URL=redis://127.0.0.1:6379/1 so the limits are shared.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # PyMySQL stands in for mysqlclient, which needs C headers a fresh machine may lack.
     import pymysql
@@ -188,6 +192,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("DJANGO_AXES_COOLOFF_MINUTES", def
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "backoffice.security.lockout.lockout_response"
+# Password-reset requests: per client address and per e-mail address, in a fixed window.
+PASSWORD_RESET_LIMIT_PER_IP = env.int("DJANGO_PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("DJANGO_PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_WINDOW_SECONDS = env.int("DJANGO_PASSWORD_RESET_WINDOW_SECONDS", default=60 * 60)
 # Unfold's login form posts no "next" field, so a login that started on /admin/login/ lands here.
 LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
