@@ -12,6 +12,8 @@ def _fmt(value, metric=""):
     if value is None:
         return "–"
     if metric == "seconds":
+        if value < 0.001:
+            return f"{value * 1000:.2f} ms"
         return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.1f} s"
     if isinstance(value, float):
         return f"{value:,.1f}" if value >= 10 else f"{value:.2f}"

@@ -3,7 +3,9 @@
 Each list at 25, 100 and 500 rows per page, unfiltered and filtered: the page's time and query
 count, against a bare ``SELECT ... LIMIT`` of the columns it shows that are stored (the same
 filter, order and limit; the annotated figures such as units sold or totals are what the page
-adds). The time of the page's own SQL (summed over its queries) is reported beside it.
+adds). The list's own SQL (the page's queries less the session's five, each run again on its own
+and timed to the microsecond, summed) is what the "within 3x" target is checked on; the whole page's
+time, most of it template rendering, is reported beside it.
 """
 
 import time
@@ -60,6 +62,22 @@ def _bare_select(sql, size, runs):
     return median_time(query, max(runs, 5))[0]
 
 
+def _own_sql_seconds(captured, runs):
+    """Each of the page's own queries run again on its own, median-timed (microseconds, not the
+    millisecond-rounded times of the query log); returns ``[(seconds, sql)]``, slowest first."""
+    timed = []
+    for query in app_queries(captured):
+        sql = query["sql"]
+
+        def run_it(sql=sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+        timed.append((median_time(run_it, max(runs, 5))[0], sql))
+    return sorted(timed, key=lambda pair: pair[0], reverse=True)
+
+
 def _page(client, url):
     response = client.get(url)
     if response.status_code != 200:
@@ -105,6 +123,8 @@ def _measure(ctx, client, spec, url, size, filtered):
         raise BenchFailure(f"GET {page_url} listed no rows")
     queries = len(captured.captured_queries)
     sql_seconds = sum(float(q["time"]) for q in captured.captured_queries)
+    own = _own_sql_seconds(captured.captured_queries, ctx.scale.runs)
+    own_seconds = sum(seconds for seconds, _ in own)
     bare = _bare_select(sql, size, ctx.scale.runs)
     m = Measurement(
         benchmark=TITLE,
@@ -113,18 +133,21 @@ def _measure(ctx, client, spec, url, size, filtered):
         value=page_seconds,
         baseline=bare,
         baseline_label="bare SELECT ... LIMIT",
-        target=f"<= {MAX_QUERIES} queries, page SQL <= {MAX_RATIO}x",
+        target=f"<= {MAX_QUERIES} queries, list SQL <= {MAX_RATIO}x",
         extra={
             "rows_shown": rows,
             "queries": queries,
             "own_queries": len(app_queries(captured.captured_queries)),
+            "list_sql_seconds": own_seconds,
+            "sql_ratio": round(own_seconds / bare, 2) if bare else None,
+            "list_queries": " + ".join(f"{seconds * 1000:.2f}" for seconds, _ in own) + " ms",
             "page_sql_seconds": sql_seconds,
-            "sql_ratio": round(sql_seconds / bare, 1) if bare else None,
             "slowest_query_seconds": max((float(q["time"]) for q in captured.captured_queries), default=0),
             "traced_page_seconds": traced_seconds,
         },
     )
-    # The page's SQL against the bare SELECT: rendering 500 rows of templates is no query's fault.
-    m.target_met = queries <= MAX_QUERIES and sql_seconds <= MAX_RATIO * bare
+    # The list's own SQL (each query re-run and timed on its own) against the bare SELECT: rendering
+    # 500 rows of templates is no query's fault, nor are the session's lookups every page makes.
+    m.target_met = queries <= MAX_QUERIES and own_seconds <= MAX_RATIO * bare
     m.extra["sql"] = [q["sql"] for q in captured.captured_queries]
     return m
