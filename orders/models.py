@@ -12,6 +12,7 @@ from orders.pricing import RATE_FIELD
 from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+TOTAL = {"max_digits": 14, "decimal_places": 2}  # as orders.querysets.MONEY_FIELD
 
 
 class Customer(TimeStampedModel):
@@ -81,6 +82,11 @@ class Order(TimeStampedModel):
         blank=True,
         editable=False,
     )
+    # Stored when the order is placed (lines and prices never change after that), so lists and
+    # sums read them instead of summing lines: see OrderQuerySet.with_totals(). NULL on drafts.
+    placed_subtotal = models.DecimalField(_("subtotal at placement"), **TOTAL, null=True, blank=True, editable=False)
+    placed_total = models.DecimalField(_("total at placement"), **TOTAL, null=True, blank=True, editable=False)
+    placed_line_count = models.PositiveIntegerField(_("lines at placement"), null=True, blank=True, editable=False)
     shipping_name = models.CharField(_("ship to"), max_length=200, blank=True)
     shipping_line1 = models.CharField(_("address"), max_length=200, blank=True)
     shipping_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
@@ -114,7 +120,13 @@ class Order(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "-placed_at"], name="order_status_placed_idx"),
-            models.Index(fields=["customer", "-placed_at"], name="order_customer_placed_idx"),
+            # A customer's orders, newest first; on PostgreSQL it covers with_order_stats()'s
+            # subqueries (count, lifetime value, last order), which become index-only scans.
+            models.Index(
+                fields=["customer", "-placed_at"],
+                include=["status", "placed_total", "number"],
+                name="order_customer_cover_idx",
+            ),
             # PostgreSQL: (placed_at DESC NULLS LAST, id DESC), the order list's ORDER BY.
             NullsLastIndex(fields=["-placed_at", "-id"], nulls_last=["placed_at"], name="order_placed_id_idx"),
         ]

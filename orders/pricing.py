@@ -37,3 +37,14 @@ def round_money(amount):
 def apply_discount(subtotal, rate):
     """The total the customer pays: subtotal less the rate, rounded to cents."""
     return round_money(Decimal(subtotal) * (Decimal(1) - Decimal(rate)))
+
+
+def order_totals(lines, rate):
+    """``(subtotal, total, line_count)`` of ``[(quantity, unit_price)]`` at ``rate``.
+
+    What ``OrderQuerySet.with_totals()`` computes in SQL (``ROUND(subtotal * (1 - rate), 2)``),
+    in Python: the figures an order stores when it is placed (``Order.placed_subtotal`` ...).
+    """
+    lines = list(lines)
+    subtotal = sum((quantity * Decimal(unit_price) for quantity, unit_price in lines), Decimal("0.00"))
+    return round_money(subtotal), apply_discount(subtotal, rate), len(lines)

@@ -17,7 +17,7 @@ from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
 from orders.choices import ALLOWED_TRANSITIONS, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine, OrderNumber
-from orders.pricing import discount_rate_for
+from orders.pricing import TIER_DISCOUNT_RATES, discount_rate_for, order_totals
 
 logger = logging.getLogger(__name__)
 
@@ -133,9 +133,14 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         created_by=user if getattr(user, "pk", None) else None,
         **_shipping_fields(customer, shipping),
     )
+    lines = [
+        OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
+        for product, quantity in merged.items()
+    ]
+    _store_totals(order, lines)
     _stamp(order, user, "placed").save()
-    for product, quantity in merged.items():
-        line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
+    for line in lines:
+        line.order = order  # the saved order: its pk for the line
         _stamp(line, user, f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     return order
@@ -208,6 +213,8 @@ def transition_order(*, order, to_status, user, reason=""):
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
         transaction.on_commit(lambda: _mail_shipped(locked))
     order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate
+    order.placed_subtotal, order.placed_total = locked.placed_subtotal, locked.placed_total
+    order.placed_line_count = locked.placed_line_count
     return locked
 
 
@@ -223,7 +230,75 @@ def _place_draft(order, lines, user, reason):
         )
     order.placed_at = timezone.now()
     order.discount_rate = discount_rate_for(order.customer.tier)
+    _store_totals(order, lines)  # saved with the status change, in transition_order
     _take_stock(order, {line.product: -line.quantity for line in lines}, user)
+
+
+def _store_totals(order, lines):
+    """Set the order's stored figures from its lines and rate, as placed (see ``order_totals``)."""
+    order.placed_subtotal, order.placed_total, order.placed_line_count = order_totals(
+        [(line.quantity, line.unit_price) for line in lines], order.discount_rate
+    )
+
+
+def recount_order_totals(order_ids=None, using="default"):
+    """Set the stored figures of placed (non-draft) orders from their lines, in one set-based UPDATE.
+
+    For orders written without ``place_order``: rows loaded in bulk (``seed_demo``'s COPY, fixtures
+    made before the fields existed) and the migration that added the fields (orders 0005). The
+    same arithmetic as ``OrderQuerySet.with_totals()``: ``ROUND(subtotal * (1 - rate), 2)``, the
+    rate kept at placement or else the customer's tier rate. ``order_ids`` limits it to those
+    orders. No history rows: the figures are derived from lines that have their own history, as
+    with the bulk loads this is meant for. Returns the number of orders updated.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    tiers = " ".join("WHEN %s THEN %s" for _tier in TIER_DISCOUNT_RATES)
+    tier_params = [value for tier, rate in TIER_DISCOUNT_RATES.items() for value in (str(tier), rate)]
+    rate = f"COALESCE(o.discount_rate, CASE c.tier {tiers} ELSE 0 END)"
+    only, only_lines, id_params = "", "", []
+    if order_ids is not None:
+        id_params = [int(pk) for pk in order_ids]
+        if not id_params:
+            return 0
+        marks = ", ".join(["%s"] * len(id_params))
+        only, only_lines = f" AND o.id IN ({marks})", f" WHERE order_id IN ({marks})"
+    lines = (
+        "SELECT order_id, SUM(quantity * unit_price) AS subtotal, COUNT(*) AS n"  # noqa: S608 - no user input
+        f" FROM orders_orderline{only_lines} GROUP BY order_id"
+    )
+    values = {
+        "placed_subtotal": "l.subtotal",
+        "placed_total": f"ROUND(l.subtotal * (1 - {rate}), 2)",
+        "placed_line_count": "l.n",
+    }
+    draft = [str(OrderStatus.DRAFT)]
+    if connection.vendor == "mysql":
+        sets = ", ".join(f"o.{column} = {value}" for column, value in values.items())
+        sql = (
+            f"UPDATE orders_order o JOIN ({lines}) l ON l.order_id = o.id"  # noqa: S608
+            f" JOIN orders_customer c ON c.id = o.customer_id SET {sets} WHERE o.status <> %s{only}"
+        )
+        params = id_params + tier_params + draft + id_params
+    else:  # PostgreSQL, SQLite (3.33+): UPDATE ... FROM
+        sets = ", ".join(f"{column} = {value}" for column, value in values.items())
+        sql = (
+            f"UPDATE orders_order AS o SET {sets} FROM ({lines}) AS l, orders_customer AS c"  # noqa: S608
+            f" WHERE l.order_id = o.id AND c.id = o.customer_id AND o.status <> %s{only}"
+        )
+        params = tier_params + id_params + draft + id_params
+    # A placed order without lines (none can be placed; rows loaded in bulk might be) totals 0.
+    empty = (
+        "UPDATE orders_order SET placed_subtotal = 0, placed_total = 0, placed_line_count = 0"  # noqa: S608
+        f" WHERE status <> %s AND placed_total IS NULL{only.replace('o.id', 'id')}"
+        " AND NOT EXISTS (SELECT 1 FROM orders_orderline WHERE order_id = orders_order.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+        cursor.execute(empty, draft + id_params)
+        return updated + cursor.rowcount
 
 
 def _mail_shipped(order):

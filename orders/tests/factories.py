@@ -32,6 +32,9 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
+    """A raw line; a line of a placed (non-draft) order recounts the order's stored figures, as
+    ``place_order`` stores them, so sums over ``Order.placed_total`` see it."""
+
     class Meta:
         model = OrderLine
 
@@ -39,3 +42,14 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     quantity = 1
     unit_price = Decimal("20.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        line = super()._create(model_class, *args, **kwargs)
+        order = line.order
+        if order.status != OrderStatus.DRAFT:
+            from orders.services import recount_order_totals
+
+            recount_order_totals([order.pk])
+            order.refresh_from_db(fields=["placed_subtotal", "placed_total", "placed_line_count"])
+        return line
