@@ -75,6 +75,18 @@ def test_low_stock_badge_counts_products_for_sale(superuser, settings):
     assert low_stock_badge(_request(user_with_perms("nobody"))) == ""
 
 
+def test_low_stock_badge_stops_counting_past_its_cap(superuser, settings, monkeypatch):
+    settings.LOW_STOCK_THRESHOLD = 5
+    monkeypatch.setattr("backoffice.admin_site.BADGE_CAP", 3)
+    ProductFactory.create_batch(3, stock=0)
+    assert low_stock_badge(_request(superuser)) == "3"
+    ProductFactory(stock=2)
+    assert low_stock_badge(_request(superuser)) == "3+"
+    with CaptureQueriesContext(connection) as captured:
+        low_stock_badge(_request(superuser))
+    assert "LIMIT 4" in captured.captured_queries[-1]["sql"]
+
+
 def test_environment_label(settings):
     settings.ENVIRONMENT = "staging"
     assert [str(v) for v in environment_callback(None)] == ["Staging", "warning"]
