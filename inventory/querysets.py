@@ -60,8 +60,13 @@ class ProductQuerySet(models.QuerySet):
             ),
         )
 
-    def with_units_sold(self):
-        """``units_sold``: units on lines of orders that count as sales (placed to delivered)."""
+    def with_units_sold_from_lines(self):
+        """``units_sold_from_lines``: units on lines of orders that count as sales (placed to delivered).
+
+        What the stored ``units_sold`` counter must equal: for checks and tests, and the definition
+        ``inventory.services.recount_units_sold`` writes. Lists read the counter instead (this is a
+        correlated sum over every line of every product shown).
+        """
         from orders.choices import REVENUE_STATUSES
 
         sold = (
@@ -72,7 +77,7 @@ class ProductQuerySet(models.QuerySet):
             .annotate(units=Sum("quantity"))
             .values("units")
         )
-        return self.annotate(units_sold=Coalesce(Subquery(sold), 0))
+        return self.annotate(units_sold_from_lines=Coalesce(Subquery(sold), 0))
 
     def with_has_orders(self):
         """``has_orders``: the product is on a line of any order (such products cannot be deleted)."""

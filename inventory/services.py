@@ -38,6 +38,9 @@ SKIP_IN_ORDERS = _("they appear in orders (archive them instead)")
 
 BULK_BATCH = 2000
 
+# Stock movements of an order: the sale when it is placed, the return when it is cancelled or refunded.
+ORDER_STOCK_REASONS = frozenset({MovementReason.SALE, MovementReason.CANCELLATION, MovementReason.REFUND})
+
 
 def _ids(products):
     if hasattr(products, "values_list"):
@@ -94,15 +97,25 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
     Returns the movements written. Used by ``adjust_stock`` and by order placement.
     """
     deltas = _deltas_by_pk(changes)
+    # Units leaving stock for an order are sold; units an order gives back are unsold. Order
+    # placement (sale) and cancel/refund of a stock-holding order are exactly the moves in and
+    # out of REVENUE_STATUSES, whose lines ``Product.units_sold`` sums.
+    counts_as_sale = order is not None and reason in ORDER_STOCK_REASONS
     locked = _lock_products(list(deltas))
     movements = []
     for product in locked:
         delta = deltas[product.pk]
         _refuse_shortage(product, delta)
         product.stock += delta
+        fields = ["stock", "updated_at"]
+        if counts_as_sale:
+            # Never below zero: orders written without the services (a bulk load not yet recounted)
+            # must not make a cancellation fail; recount_units_sold() repairs such rows.
+            product.units_sold = max(product.units_sold - delta, 0)
+            fields.append("units_sold")
         product._history_user = user
         product._change_reason = history_reason or _movement_reason_text(reason, delta, order, note)
-        product.save(update_fields=["stock", "updated_at"])
+        product.save(update_fields=fields)
         movements.append(
             StockMovement(
                 product=product,
@@ -115,16 +128,19 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
             )
         )
     StockMovement.objects.bulk_create(movements)
-    # Callers hold their own instances; give them the stock that is now true.
-    fresh = {product.pk: product.stock for product in locked}
+    # Callers hold their own instances; give them the stock (and units sold) that is now true.
+    fresh = {product.pk: product for product in locked}
     for product in changes:
-        product.stock = fresh[product.pk]
+        product.stock = fresh[product.pk].stock
+        product.units_sold = fresh[product.pk].units_sold
     return movements
 
 
 @transaction.atomic
 def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason=""):
     """``apply_stock_changes`` for many products at once (imports): ``{product: delta}``.
+
+    Never a sale (no order): ``units_sold`` is left alone.
 
     The same rules and lock order: every product is locked (``FOR NO KEY UPDATE``, pk order, in
     batches of ``BULK_BATCH`` ids) and checked before anything is written, and the whole change is
@@ -175,6 +191,66 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
     for product in changes:
         product.stock = fresh[product.pk]
     return movements
+
+
+def recount_units_sold(product_ids=None):
+    """Set ``Product.units_sold`` from the order lines (all products, or ``product_ids``), set-based.
+
+    For rows written without the services (``seed_demo``'s COPY of orders) and as a repair; the
+    0006 migration's backfill is the same SQL. Returns how many products it changed. It does not
+    lock the products: run it when no order is being placed or cancelled (a count read before a
+    concurrent sale commits would overwrite that sale's units).
+    """
+    from orders.choices import REVENUE_STATUSES
+    from orders.models import Order, OrderLine
+
+    tables = {"product": Product._meta.db_table, "line": OrderLine._meta.db_table, "order": Order._meta.db_table}
+    statuses = [str(status) for status in REVENUE_STATUSES]
+    if product_ids is not None:
+        product_ids = sorted({int(pk) for pk in product_ids})
+        if not product_ids:
+            return 0
+    return units_sold_recount(connection, tables, statuses, product_ids)
+
+
+def units_sold_recount(connection, tables, statuses, product_ids=None):
+    """The SQL behind ``recount_units_sold`` and the 0006 migration's backfill (keep the signature).
+
+    ``tables``: ``{"product", "line", "order"}`` table names (the migration passes its historical
+    models'); ``statuses``: the order statuses that count as sales. Only rows whose count differs
+    are written; returns how many.
+
+    PostgreSQL: one ``UPDATE ... FROM`` a ``GROUP BY`` over the lines of sales (one hash join of
+    the lines and the orders); elsewhere a correlated subquery per product.
+    """
+    quote = connection.ops.quote_name
+    product, line, order = (quote(tables[key]) for key in ("product", "line", "order"))
+    in_statuses = ", ".join(["%s"] * len(statuses))
+    lines_sold = f"{line} l INNER JOIN {order} o ON o.id = l.order_id WHERE o.status IN ({in_statuses})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            only_lines = " AND l.product_id = ANY(%s)" if product_ids is not None else ""
+            only_products = " AND q.id = ANY(%s)" if product_ids is not None else ""
+            # Table names come from the models' meta, never from input.
+            cursor.execute(
+                f"UPDATE {product} AS p SET units_sold = COALESCE(s.units, 0) FROM {product} AS q"  # noqa: S608
+                f" LEFT JOIN (SELECT l.product_id, SUM(l.quantity) AS units FROM {lines_sold}{only_lines}"
+                f" GROUP BY l.product_id) AS s ON s.product_id = q.id"
+                f" WHERE p.id = q.id AND p.units_sold <> COALESCE(s.units, 0){only_products}",
+                [*statuses, product_ids, product_ids] if product_ids is not None else statuses,
+            )
+            return cursor.rowcount
+        count = f"COALESCE((SELECT SUM(l.quantity) FROM {lines_sold} AND l.product_id = {product}.id), 0)"  # noqa: S608
+        sql = f"UPDATE {product} SET units_sold = {count} WHERE units_sold <> {count}"  # noqa: S608
+        if product_ids is None:
+            cursor.execute(sql, [*statuses, *statuses])
+            return cursor.rowcount
+        changed = 0
+        for start in range(0, len(product_ids), BULK_BATCH):
+            batch = product_ids[start : start + BULK_BATCH]
+            cursor.execute(f"{sql} AND id IN ({', '.join(['%s'] * len(batch))})", [*statuses, *statuses, *batch])
+            changed += cursor.rowcount
+        return changed
 
 
 def _movement_reason_text(reason, delta, order, note):

@@ -111,7 +111,7 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_effective_price().with_units_sold().with_has_orders()
+        return super().get_queryset(request).with_effective_price().with_has_orders()
 
     def get_search_results(self, request, queryset, search_term):
         # One EXISTS over tags instead of a join: no duplicate rows, no DISTINCT.

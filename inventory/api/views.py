@@ -42,7 +42,6 @@ class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Ret
             Product.objects.select_related("category")
             .prefetch_related("tags")
             .with_effective_price()
-            .with_units_sold()
             .with_has_orders()
             .with_available()
             .order_by("name", "id")

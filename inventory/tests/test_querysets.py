@@ -68,7 +68,7 @@ def test_units_sold_counts_only_orders_that_are_sales(catalogue):
     OrderLineFactory(product=red, quantity=3, order=OrderFactory(status=OrderStatus.DELIVERED))
     OrderLineFactory(product=red, quantity=7, order=OrderFactory(status=OrderStatus.CANCELLED))
     OrderLineFactory(product=red, quantity=9, order=OrderFactory(status=OrderStatus.DRAFT))
-    sold = dict(Product.objects.with_units_sold().values_list("sku", "units_sold"))
+    sold = dict(Product.objects.with_units_sold_from_lines().values_list("sku", "units_sold_from_lines"))
     assert sold == {"TEE-RED": 5, "TEE-BLUE": 0, "MUG-1": 0, "MUG-2": 0, "OLD-1": 0}
 
 

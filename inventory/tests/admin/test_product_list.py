@@ -152,3 +152,18 @@ def test_query_count_does_not_grow_with_rows(boss_client, catalogue, django_asse
 def test_price_of_a_product_without_category_default_uses_site_default(superuser, catalogue, settings):
     _admin, rows = _rows(superuser)
     assert rows["SOCK-1"].effective_price == Decimal(settings.DEFAULT_PRODUCT_PRICE)
+
+
+def test_units_sold_column_reads_the_stored_count(superuser, catalogue):
+    # The list shows the counter kept by the stock services, not a sum over the order lines.
+    Product.objects.filter(pk=catalogue["hat"].pk).update(units_sold=7)
+    model_admin, rows = _rows(superuser)
+    assert {sku: model_admin.units_sold_display(row) for sku, row in rows.items()} == {
+        "SHIRT-1": 2,
+        "HAT-1": 7,
+        "SOCK-1": 0,
+        "BOOT-1": 0,
+    }
+    request = RequestFactory().get("/")
+    request.user = superuser
+    assert "SUM(" not in str(model_admin.get_queryset(request).query).upper()
