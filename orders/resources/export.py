@@ -2,12 +2,13 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.importing.exporting import Column, Exporter, only_filters
+from backoffice.importing.exporting import Column, Exporter, SQLCell, only_filters
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import RATE_FIELD
+from orders.pricing import RATE_FIELD, discount_rate_expression
 from orders.querysets import MONEY_FIELD
 
 RATE = Decimal("0.0001")
@@ -38,9 +39,11 @@ class CustomerExporter(Exporter):
 class OrderLineExporter(Exporter):
     """``base`` is a queryset of orders (the order changelist); the rows are their lines.
 
-    Rows are plain values (no model instances); the order's rate and total come from
-    ``Order.objects.with_totals()`` (the figures the admin shows) as correlated subqueries, so the
-    export is one query whatever the number of lines.
+    Rows are plain values (no model instances). The order's total and rate are those
+    ``Order.objects.with_totals()`` gives (the figures the admin shows): a placed order's stored
+    ``placed_total`` and ``discount_rate``, read through the join; only a draft's total is summed
+    from its lines (a correlated subquery that ``COALESCE`` runs for drafts alone). One query
+    whatever the number of lines; on PostgreSQL a CSV file is written by COPY (``Column.sql``).
     """
 
     model = Order
@@ -49,27 +52,53 @@ class OrderLineExporter(Exporter):
         return _("order lines")
 
     columns = (
-        Column("order_number", lambda line: line["order__number"], _("order number")),
-        Column("placed_at", lambda line: line["order__placed_at"]),
-        Column("customer_email", lambda line: line["order__customer__email"], _("customer email")),
-        Column("status", lambda line: line["order__status"]),
-        Column("sku", lambda line: line["product__sku"], _("SKU")),
-        Column("quantity", lambda line: line["quantity"], _("quantity")),
-        Column("unit_price", lambda line: line["unit_price"], _("unit price")),
-        Column("line_total", lambda line: line["quantity"] * line["unit_price"], _("line total")),
-        Column("discount_rate", lambda line: _decimal(line["order_rate"], RATE)),
-        Column("order_total", lambda line: _decimal(line["order_total"], CENT), _("order total")),
+        Column("order_number", lambda line: line["order__number"], _("order number"), SQLCell("order__number")),
+        Column("placed_at", lambda line: line["order__placed_at"], sql=SQLCell("order__placed_at", "datetime")),
+        Column(
+            "customer_email",
+            lambda line: line["order__customer__email"],
+            _("customer email"),
+            SQLCell("order__customer__email"),
+        ),
+        Column("status", lambda line: line["order__status"], sql=SQLCell("order__status")),
+        Column("sku", lambda line: line["product__sku"], _("SKU"), SQLCell("product__sku")),
+        Column("quantity", lambda line: line["quantity"], _("quantity"), SQLCell("quantity", "number")),
+        Column("unit_price", lambda line: line["unit_price"], _("unit price"), SQLCell("unit_price", "number")),
+        Column(
+            "line_total",
+            lambda line: line["quantity"] * line["unit_price"],
+            _("line total"),
+            SQLCell(F("quantity") * F("unit_price"), "number"),
+        ),
+        Column(
+            "discount_rate",
+            lambda line: _decimal(line["order_rate"], RATE),
+            sql=SQLCell("order_rate", "decimal", places=4),
+        ),
+        Column(
+            "order_total",
+            lambda line: _decimal(line["order_total"], CENT),
+            _("order total"),
+            SQLCell("order_total", "decimal", places=2),
+        ),
     )
 
     def queryset(self, base=None):
         lines = OrderLine.objects.all()
         if base is not None:
             lines = lines.filter(order__in=base.values("pk"))
-        totals = Order.objects.with_totals().filter(pk=OuterRef("order_id"))
+        computed = Order.objects.with_totals().filter(pk=OuterRef("order_id"))
         return (
             lines.annotate(
-                order_total=Subquery(totals.values("total"), output_field=MONEY_FIELD),
-                order_rate=Subquery(totals.values("effective_discount_rate"), output_field=RATE_FIELD),
+                # The stored figure where there is one; the subquery runs for drafts only.
+                order_total=Coalesce(
+                    "order__placed_total", Subquery(computed.values("total")), output_field=MONEY_FIELD
+                ),
+                order_rate=Coalesce(
+                    "order__discount_rate",
+                    discount_rate_expression("order__customer__tier"),
+                    output_field=RATE_FIELD,
+                ),
             )
             .values(
                 "order__number",

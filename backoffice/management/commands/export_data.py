@@ -1,7 +1,9 @@
 """``manage.py export_data order --output orders.xlsx``: stream a model out as CSV or XLSX.
 
 Rows are read with ``.iterator(chunk_size)`` and written as they come, so memory stays flat
-however many rows there are. Orders export one row per order line.
+however many rows there are. Orders export one row per order line. On PostgreSQL a CSV file of an
+exporter whose columns have SQL cells (orders) is written by ``COPY ... TO STDOUT`` as it comes,
+byte for byte the file Python would write (``backoffice.importing.exporting.copy_statement``).
 """
 
 import sys
@@ -9,7 +11,16 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from backoffice.importing.exporting import EXPORTERS, csv_chunks, exporter_for, write_xlsx
+from backoffice.importing.exporting import (
+    BOM,
+    EXPORTERS,
+    CopyCSV,
+    copy_statement,
+    csv_chunks,
+    exporter_for,
+    header_line,
+    write_xlsx,
+)
 
 
 class Command(BaseCommand):
@@ -27,6 +38,15 @@ class Command(BaseCommand):
         exporter = exporter_for(model)
         queryset = exporter.queryset()
         columns = exporter.select()
+        statement = copy_statement(queryset, columns) if file_format == "csv" and output else None
+        if statement is not None:
+            copy = CopyCSV(statement)
+            with open(output, "wb") as handle:
+                handle.write((BOM + header_line(columns)).encode("utf-8"))
+                for block in copy:
+                    handle.write(block)
+            self.stdout.write(self.style.SUCCESS(f"{copy.rowcount} {model} row(s) written to {output}."))
+            return
         total = queryset.count()
         bar = tqdm(total=total, unit=" rows", disable=None if output else True, leave=False)
         rows = exporter.rows
