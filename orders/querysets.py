@@ -33,7 +33,7 @@ class CustomerQuerySet(models.QuerySet):
         """
         Order = _model("Order")
         placed = Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT).order_by()
-        count = placed.values("customer").annotate(n=Count("pk")).values("n")
+        count = placed.values("customer").annotate(n=Count("*")).values("n")  # COUNT(*): index-only
         value = (
             Order.objects.filter(customer=OuterRef("pk"), status__in=REVENUE_STATUSES)
             .order_by()
@@ -77,7 +77,8 @@ class OrderQuerySet(models.QuerySet):
         is a subquery over the lines, so that joins elsewhere never multiply it, and the total is
         rounded as ``orders.pricing.order_totals`` rounds the stored one. ``COALESCE`` evaluates
         the subqueries only when the stored figure is NULL. The rate is the one kept at
-        placement; a draft has none yet and shows its customer's tier rate.
+        placement; a draft has none yet and shows its customer's tier rate. No join: a placed
+        order's figures come from its own row.
         """
         lines = _model("OrderLine").objects.filter(order=OuterRef("pk")).order_by().values("order")
         line_sum = lines.annotate(
@@ -85,7 +86,16 @@ class OrderQuerySet(models.QuerySet):
         ).values("s")
         line_count = lines.annotate(n=Count("pk")).values("n")
         computed_subtotal = Coalesce(Subquery(line_sum, output_field=MONEY_FIELD), ZERO)
-        rate = Coalesce("discount_rate", discount_rate_expression("customer__tier"), output_field=RATE_FIELD)
+        # The customer's tier rate as a subquery, not a join: evaluated only for a draft (COALESCE),
+        # so sums over placed orders (dashboard, reports) read the orders table alone.
+        tier_rate = (
+            _model("Customer")
+            .objects.filter(pk=OuterRef("customer_id"))
+            .order_by()
+            .annotate(rate=discount_rate_expression("tier"))
+            .values("rate")
+        )
+        rate = Coalesce("discount_rate", Subquery(tier_rate, output_field=RATE_FIELD), output_field=RATE_FIELD)
         computed_total = Round(
             ExpressionWrapper(computed_subtotal * (Value(Decimal(1)) - rate), MONEY_FIELD),
             precision=2,

@@ -63,6 +63,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill_placed_totals, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['customer', '-placed_at'], include=('status', 'placed_total', 'number'), name='order_customer_cover_idx'),
+            index=models.Index(fields=['customer', '-placed_at', '-number'], include=('status', 'placed_total'), name='order_customer_cover_idx'),
         ),
     ]
