@@ -3,8 +3,9 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import In
 
 from inventory.choices import ProductStatus
 
@@ -19,6 +20,21 @@ class PriceSource(models.TextChoices):
 
 def _order_line_model():
     return apps.get_model("orders", "OrderLine")
+
+
+class InSubquery(In):
+    """``lhs IN (subquery)``; on PostgreSQL ``lhs = ANY(ARRAY(subquery))``.
+
+    For a small set of keys from a union of index scans (the search). Given ``IN (union)``,
+    PostgreSQL plans for the union's estimated rows (a tag branch can estimate a tenth of the
+    catalogue) and hash-joins it against a scan of the whole table. ``ANY(ARRAY(...))`` is an
+    InitPlan run once, then an index scan of the primary key for the keys it returned.
+    """
+
+    def as_postgresql(self, compiler, connection):
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -88,21 +104,24 @@ class ProductQuerySet(models.QuerySet):
 
         A union of three lookups, each of which can use its own trigram index on PostgreSQL: the
         same three OR-ed together with a tag EXISTS made the planner scan every product
-        (bench/RESULTS.md, search).
+        (bench/RESULTS.md, search). On PostgreSQL the union is read once into an array and the
+        products fetched by primary key (``InSubquery``).
         """
         text = (text or "").strip()
         if not text:
             return self
-        products = self.model._default_manager
+        # No ordering anywhere in the union (a lookup built by hand does not clear the default one).
+        products = self.model._default_manager.order_by()
         matches = (
             products.filter(sku__icontains=text)
             .values("pk")
             .union(
                 products.filter(name__icontains=text).values("pk"),
-                self.model.tags.through.objects.filter(tag__name__icontains=text).values("product_id"),
+                self.model.tags.through.objects.filter(tag__name__icontains=text).order_by().values("product_id"),
             )
+            .order_by()
         )
-        return self.filter(pk__in=matches)
+        return self.filter(InSubquery(F("pk"), matches))
 
     def with_available(self):
         """``available``: the product is one ``available()`` returns (in stock or taking backorders)."""
