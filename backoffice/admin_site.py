@@ -148,26 +148,60 @@ def _result(obj, kind, icon, url_name):
 
 
 class EstimatedCountPaginator(Paginator):
-    """Paginator that does not count a huge table on every page view.
+    """Paginator that does not count a huge table on every page view (PostgreSQL).
 
-    On PostgreSQL, an unfiltered list of a table the planner believes holds at least
-    ``ESTIMATE_FROM`` rows uses the planner's estimate (``pg_class.reltuples``); a smaller table
-    is counted exactly in the same statement (an exact count below 10,000 rows is cheap), so an
-    unfiltered list costs one query either way. Filtered lists are counted exactly, as everywhere
-    else.
+    - Unfiltered list of a table the planner believes holds at least ``ESTIMATE_FROM`` rows: the
+      planner's estimate (``pg_class.reltuples``, exact after each ANALYZE); a smaller table is
+      counted exactly in the same statement.
+    - Filtered or searched list: counted exactly up to ``EXACT_UP_TO`` rows; past that, the
+      planner's estimate of the filtered query (``EXPLAIN``, never run), and never less than the
+      rows actually seen. The page then says "about N".
+
+    One query either way; other databases count exactly.
     """
 
     ESTIMATE_FROM = 10_000
+    EXACT_UP_TO = 1_000
+    template_name = "admin/pagination_estimated.html"
+    estimated = False
 
     @cached_property
     def count(self):
         queryset = self.object_list
         query = getattr(queryset, "query", None)
-        if query is not None and not query.where and not query.combinator and not query.distinct:
-            rows = _estimated_or_exact_rows(queryset, self.ESTIMATE_FROM)
+        if query is not None and not query.combinator:
+            if not query.where and not query.distinct:
+                rows = _estimated_or_exact_rows(queryset, self.ESTIMATE_FROM)
+                self.estimated = rows is not None and rows >= self.ESTIMATE_FROM
+            else:
+                rows, self.estimated = _capped_or_estimated_rows(queryset, self.EXACT_UP_TO)
             if rows is not None:
                 return rows
         return super().count
+
+
+CAPPED_COUNT_SQL = (
+    "SELECT CASE WHEN c.n > %s THEN GREATEST(c.n, backoffice_row_estimate(%s)) ELSE c.n END, c.n > %s"
+    " FROM (SELECT COUNT(*) AS n FROM (<query> LIMIT %s) AS q) AS c"
+)
+
+
+def _capped_or_estimated_rows(queryset, exact_up_to):
+    """``(rows, estimated)`` of a filtered queryset: exact up to ``exact_up_to``, else the planner's."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None, False
+    rows_query = queryset.order_by().values("pk")
+    sql, params = rows_query.query.sql_with_params()
+    # The function EXPLAINs the list's own query, built and quoted by Django, as text.
+    text = connection.ops.compose_sql(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CAPPED_COUNT_SQL.replace("<query>", sql),
+            [exact_up_to, text, exact_up_to, *params, exact_up_to + 1],
+        )
+        rows, estimated = cursor.fetchone()
+    return int(rows), bool(estimated)
 
 
 ESTIMATE_OR_COUNT_SQL = (

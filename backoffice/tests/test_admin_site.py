@@ -1,5 +1,8 @@
 """Site-wide admin pieces: sidebar by permission, low-stock badge, command search, paginator."""
 
+import json
+import re
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
@@ -142,6 +145,60 @@ def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
 
 def test_paginator_threshold_is_ten_thousand():
     assert EstimatedCountPaginator.ESTIMATE_FROM == 10_000
+    assert EstimatedCountPaginator.EXACT_UP_TO == 1_000
+
+
+def _planner_rows(queryset):
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+def test_paginator_counts_a_filtered_list_exactly_up_to_its_cap_then_estimates(monkeypatch):
+    ProductFactory.create_batch(7, status=ProductStatus.PUBLISHED)
+    ProductFactory.create_batch(2, status=ProductStatus.DRAFT)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_product")
+    published = Product.objects.filter(status=ProductStatus.PUBLISHED).order_by("pk")
+
+    exact = EstimatedCountPaginator(published, 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert exact.count == 7
+    assert len(queries) == 1
+    assert exact.estimated is False
+
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 5)
+    capped = EstimatedCountPaginator(published, 2)
+    with CaptureQueriesContext(connection) as queries:
+        count = capped.count
+    assert len(queries) == 1
+    assert capped.estimated is True
+    # The planner's figure for the filtered query, never below the rows counted (6: the cap and one).
+    assert count == max(6, _planner_rows(published)) == 7
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+def test_a_filtered_list_past_the_cap_says_about(monkeypatch, admin_client_as, superuser):
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 2)
+    ProductFactory.create_batch(4, status=ProductStatus.PUBLISHED, name="Quilted blanket")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_product")
+    client = admin_client_as(superuser)
+    url = reverse("admin:inventory_product_changelist")
+    for query in ("?status__exact=published", "?q=quilted"):
+        html = client.get(url + query).content.decode()
+        count = re.search(r'data-count="(\d+)" data-estimated>\s*(?:-\s*)?about (\d+)', html)
+        assert count, html
+        assert count.group(1) == count.group(2)
+        assert int(count.group(1)) >= 3
+    html = client.get(url + "?status__exact=draft").content.decode()
+    assert 'data-count="0">' in html
 
 
 def test_auditor_dashboard_and_lists(admin_client_as):
