@@ -52,7 +52,8 @@ PRODUCT_FIELDS = ["id", "sku", "name", "slug", "description", "category_id", "pr
 CUSTOMER_FIELDS = ["id", "email", "first_name", "last_name", "phone", "tier", "notes", "created_at", "updated_at"]
 ORDER_FIELDS = ["id", "number", "customer_id", "status", "placed_at", "discount_rate", "shipping_name",
                 "shipping_line1", "shipping_line2", "shipping_city", "shipping_postcode", "shipping_country",
-                "notes", "created_at", "updated_at"]  # fmt: skip
+                "notes", "created_at", "updated_at",
+                "placed_subtotal", "placed_total", "placed_line_count"]  # fmt: skip
 LINE_FIELDS = ["order_id", "product_id", "quantity", "unit_price", "created_at", "updated_at"]
 MOVEMENT_FIELDS = ["product_id", "delta", "stock_after", "reason", "note", "created_at"]
 
@@ -222,8 +223,6 @@ class Seeder:
             placed_at = placed
         updated = min(placed + timedelta(hours=rng.randint(1, 240)), self.now)
         number = f"ORD-{placed.year}-{self.first_number + index:06d}"
-        orders.append((pk, number, customer_id, status, placed_at, rate, name, line1, "", city, postcode, country,
-                       "", placed, updated))  # fmt: skip
         size = min(rng.randint(1, 2 * self.lines_per_order - 1), len(self.orderable))
         subtotal = 0
         holds_stock = status in STOCK_HOLDING_STATUSES
@@ -234,10 +233,17 @@ class Seeder:
             subtotal += cents * quantity
             if holds_stock:
                 self.sold[product_id] += quantity
+        # What an order stores when it is placed (orders.pricing.order_totals); drafts store nothing.
+        stored = (None, None, None)
+        if placed_at is not None:
+            # Whole cents, rounded the way OrderQuerySet.with_totals() rounds the total.
+            total_cents = int((subtotal * (1 - rate)).quantize(ONE, ROUND_HALF_UP))
+            stored = (_cents(subtotal), _cents(total_cents), size)
+        orders.append((pk, number, customer_id, status, placed_at, rate, name, line1, "", city, postcode, country,
+                       "", placed, updated, *stored))  # fmt: skip
         self.summary.statuses[status] += 1
         if status in REVENUE_STATUSES:
-            # Whole cents, rounded the way OrderQuerySet.with_totals() rounds the total.
-            self.summary.revenue_cents += int((subtotal * (1 - rate)).quantize(ONE, ROUND_HALF_UP))
+            self.summary.revenue_cents += total_cents
 
     # --- stock and sequences --------------------------------------------------------------
     def _stock(self):
@@ -255,6 +261,8 @@ class Seeder:
                 movements.append((pk, -taken, opening - taken, MovementReason.SALE, "seeded orders", self.now))
         with transaction.atomic():
             self.writer.set_integer_column(Product, "stock", {pk: value for pk, value in stock.items() if value})
+            # Units sold: the units of orders that hold stock (placed to delivered), as the services keep it.
+            self.writer.set_integer_column(Product, "units_sold", {pk: taken for pk, taken in sold.items() if taken})
             for start in range(0, len(movements), self.batch_size):
                 self.writer.write(StockMovement, MOVEMENT_FIELDS, movements[start : start + self.batch_size])
         self.summary.movements = len(movements)
@@ -275,6 +283,10 @@ def _status_for_age(days, roll):
     if days < 7:
         return OrderStatus.PAID if roll < 0.3 else OrderStatus.SHIPPED if roll < 0.9 else OrderStatus.CANCELLED
     return OrderStatus.DELIVERED if roll < 0.85 else OrderStatus.CANCELLED if roll < 0.92 else OrderStatus.REFUNDED
+
+
+def _cents(cents):
+    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
 def _money(value):

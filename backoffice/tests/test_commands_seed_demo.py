@@ -14,7 +14,7 @@ from django.db.models import Sum
 from inventory.models import Category, Product, StockMovement, Tag
 from orders.choices import REVENUE_STATUSES
 from orders.models import Customer, Order, OrderLine, OrderNumber
-from orders.pricing import TIER_DISCOUNT_RATES, apply_discount
+from orders.pricing import TIER_DISCOUNT_RATES, apply_discount, order_totals
 from orders.services import next_order_number
 
 pytestmark = pytest.mark.django_db
@@ -102,11 +102,27 @@ def test_seeded_data_is_consistent():
     subtotal = defaultdict(Decimal)
     for order_id, _, quantity, unit_price in rows:
         subtotal[order_id] += quantity * unit_price
+    holding = set(Order.objects.filter(status__in=REVENUE_STATUSES).values_list("pk", flat=True))
     revenue = sum(
         apply_discount(subtotal[pk], rate)
         for pk, rate in Order.objects.filter(status__in=REVENUE_STATUSES).values_list("pk", "discount_rate")
     )
     assert revenue_line(output) == f"{revenue:,.2f}"
+    # Each placed order stores what its lines add up to (orders.pricing.order_totals); drafts store nothing.
+    lines_of = defaultdict(list)
+    for order_id, _, quantity, unit_price in rows:
+        lines_of[order_id].append((quantity, unit_price))
+    for pk, status, rate, *stored in Order.objects.values_list(
+        "pk", "status", "discount_rate", "placed_subtotal", "placed_total", "placed_line_count"
+    ):
+        expected = [None, None, None] if status == "draft" else list(order_totals(lines_of[pk], rate))
+        assert stored == expected, pk
+    # Units sold are the units on orders that hold stock, as the services keep them.
+    sold = defaultdict(int)
+    for order_id, product_id, quantity, _ in rows:
+        if order_id in holding:
+            sold[product_id] += quantity
+    assert dict(Product.objects.filter(units_sold__gt=0).values_list("pk", "units_sold")) == dict(sold)
     # Stock is the sum of each product's movements, and only products for sale were ordered.
     sums = dict(StockMovement.objects.values("product").annotate(t=Sum("delta")).values_list("product", "t"))
     for pk, stock, backorder in Product.objects.values_list("pk", "stock", "allow_backorder"):
