@@ -128,7 +128,9 @@ def run(ctx):
     for label, build, term, statements in cases:
         indexed = _count_timing(build(), runs)
         plain = _with_changed_indexes(statements, lambda build=build: _count_timing(build(), runs))
-        yield _measurement(f"{label}: '{term}'", indexed, plain, "same query, trigram indexes dropped")
+        yield _measurement(
+            f"{label}: '{term}'", indexed, plain, "same query, trigram indexes dropped", targeted="before" not in label
+        )
 
     orders = ctx.scalar("SELECT count(*) FROM orders_order")
     term = terms["order"]
@@ -169,10 +171,11 @@ def run(ctx):
         else:
             plain = _count_timing(build(), runs)
             indexed = _with_changed_indexes(create, lambda build=build: _count_timing(build(), runs))
-        yield _measurement(f"{case}: '{term}'", indexed, plain, label, note=note)
+        yield _measurement(f"{case}: '{term}'", indexed, plain, label, note=note, targeted="default" not in case)
 
 
-def _measurement(case, indexed, plain, baseline_label, note=""):
+def _measurement(case, indexed, plain, baseline_label, note="", targeted=True):
+    """``targeted``: the admin's own search carries the target; the shapes it replaced are shown beside."""
     (seconds, matches, plan), (plain_seconds, plain_matches, plain_plan) = indexed, plain
     m = Measurement(
         benchmark=TITLE,
@@ -181,7 +184,7 @@ def _measurement(case, indexed, plain, baseline_label, note=""):
         value=seconds,
         baseline=plain_seconds,
         baseline_label=baseline_label,
-        target=f">= {MIN_SPEEDUP}x faster with the index",
+        target=f">= {MIN_SPEEDUP}x faster with the index" if targeted else "",
         extra={
             "matches": matches,
             "speedup": round(plain_seconds / seconds, 1) if seconds else None,
@@ -194,5 +197,6 @@ def _measurement(case, indexed, plain, baseline_label, note=""):
         m.extra["note"] = note
     if matches != plain_matches:
         m.status = f"failed: {matches} matches with the index, {plain_matches} without"
-    m.target_met = bool(seconds) and plain_seconds / seconds >= MIN_SPEEDUP
+    if targeted:
+        m.target_met = bool(seconds) and plain_seconds / seconds >= MIN_SPEEDUP
     return m
