@@ -56,6 +56,56 @@ def _history_m2m_model(model, field):
 HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
 
 
+def history_insert_sql(model, source):
+    """``INSERT INTO <history> ... SELECT <the model's columns>, %s, %s, %s, %s FROM <source>``.
+
+    ``source`` is SQL naming rows of ``model``'s columns (its table with a condition, or a CTE of an
+    ``UPDATE ... RETURNING``); the parameters are ``history_params()``. Returns ``history_id`` and
+    the primary key of each row written, written in primary-key order.
+    """
+    history = model.history.model
+    own_columns = {f.column for f in model._meta.concrete_fields}
+    columns = [f.column for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS]
+    unknown = [c for c in columns if c not in own_columns]
+    if unknown:
+        raise ValueError(f"history columns with no source column in {model._meta.db_table}: {unknown}")
+    names = ", ".join(f'"{c}"' for c in columns)
+    pk = model._meta.pk.column
+    # Table and column names come from the models' meta, never from input.
+    return (
+        f'INSERT INTO "{history._meta.db_table}" ({names}, history_date, history_change_reason, history_type,'  # noqa: S608
+        f' history_user_id) SELECT {names}, %s, %s, %s, %s FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
+    )
+
+
+def history_params(*, user, reason):
+    return [timezone.now(), reason, "~", getattr(user, "pk", None)]
+
+
+def snapshot_insert_sqls(model, written, *, among=False):
+    """One ``INSERT ... SELECT`` per many-to-many field copying the current links as snapshots.
+
+    ``written`` is SQL naming rows of ``(history_id, <pk>)``: what ``history_insert_sql`` returned.
+    With ``among``, each statement takes one more parameter, an array holding (at least) those
+    primary keys: it lets the planner find the links by index when ``written`` is a CTE it cannot
+    estimate (else it may scan every link for each batch).
+    """
+    pk = model._meta.pk.column
+    statements = []
+    for field in getattr(model.history.model, "_history_m2m_fields", []):
+        through = getattr(model, field.name).through
+        source_col = through._meta.get_field(field.m2m_field_name()).column
+        target_col = through._meta.get_field(field.m2m_reverse_field_name()).column
+        snapshot = _history_m2m_model(model, field)._meta.db_table
+        statements.append(
+            f'INSERT INTO "{snapshot}" (id, history_id, "{source_col}", "{target_col}")'  # noqa: S608
+            f' SELECT link.id, h.history_id, link."{source_col}", link."{target_col}"'
+            f' FROM "{through._meta.db_table}" link JOIN {written} h ON h."{pk}" = link."{source_col}"'
+            + (f' WHERE link."{source_col}" = ANY(%s)' if among else "")
+        )
+    return statements
+
+
 def record_history_from_rows(model, objs, *, user, reason):
     """The same history rows as ``record_bulk_history``, copied by the database from the rows as stored.
 
@@ -72,41 +122,14 @@ def record_history_from_rows(model, objs, *, user, reason):
     if connection.vendor != "postgresql":
         record_bulk_history(model, objs, user=user, reason=reason)
         return len(objs)
-    history = model.history.model
-    source = model._meta.db_table
-    own_columns = {f.column for f in model._meta.concrete_fields}
-    columns = [f.column for f in history._meta.concrete_fields if f.column not in HISTORY_COLUMNS]
-    unknown = [c for c in columns if c not in own_columns]
-    if unknown:
-        raise ValueError(f"history columns with no source column in {source}: {unknown}")
-    names = ", ".join(f'"{c}"' for c in columns)
     pk = model._meta.pk.column
-    # Table and column names come from the models' meta, never from input.
-    insert_history = (
-        f'INSERT INTO "{history._meta.db_table}" ({names}, history_date, history_change_reason, history_type,'  # noqa: S608
-        f' history_user_id) SELECT {names}, %s, %s, %s, %s FROM "{source}" WHERE "{pk}" = ANY(%s)'
-        f' ORDER BY "{pk}" RETURNING history_id, "{pk}"'
-    )
+    source = f'"{model._meta.db_table}" WHERE "{pk}" = ANY(%s)'
     with connection.cursor() as cursor:
         cursor.execute(
-            insert_history,
-            [timezone.now(), reason, "~", getattr(user, "pk", None), [obj.pk for obj in objs]],
+            history_insert_sql(model, source), [*history_params(user=user, reason=reason), [obj.pk for obj in objs]]
         )
         written = cursor.fetchall()
-        for field in getattr(history, "_history_m2m_fields", []):
-            through = getattr(model, field.name).through
-            source_col = through._meta.get_field(field.m2m_field_name()).column
-            target_col = through._meta.get_field(field.m2m_reverse_field_name()).column
-            snapshot = _history_m2m_model(model, field)._meta.db_table
-            insert_links = (
-                f'INSERT INTO "{snapshot}" (id, history_id, "{source_col}", "{target_col}")'  # noqa: S608
-                f' SELECT link.id, h.history_id, link."{source_col}", link."{target_col}"'
-                f' FROM "{through._meta.db_table}" link'
-                f" JOIN unnest(%s::integer[], %s::bigint[]) AS h(history_id, row_pk)"
-                f' ON h.row_pk = link."{source_col}"'
-            )
-            cursor.execute(
-                insert_links,
-                [[row[0] for row in written], [row[1] for row in written]],
-            )
+        pairs = f'(SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS u(history_id, "{pk}"))'  # noqa: S608
+        for statement in snapshot_insert_sqls(model, pairs):
+            cursor.execute(statement, [[row[0] for row in written], [row[1] for row in written]])
     return len(written)

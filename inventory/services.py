@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
-from backoffice.history import record_history_from_rows
+from backoffice.history import history_insert_sql, history_params, record_history_from_rows, snapshot_insert_sqls
 from backoffice.importing.pgcopy import update_rows
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
@@ -278,36 +278,84 @@ def restock(*, product, quantity, user, note=""):
 
 
 def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
-    """Lock the products, skip those a rule refuses, set the rest to ``to_status`` with history."""
+    """Lock the products, skip those in a status ``skip_rules`` refuses, set the rest to ``to_status`` with history.
+
+    ``skip_rules`` maps a status to the reason its products are skipped.
+    """
     result = BulkResult()
     ids = _ids(products)
     now = timezone.now()
     with transaction.atomic():
         for start in range(0, len(ids), BULK_BATCH):
-            locked = _lock_products(ids[start : start + BULK_BATCH])
-            to_change = []
-            for product in locked:
-                skip = next((why for rule, why in skip_rules if rule(product)), None)
-                if skip is not None:
-                    result.skipped[str(skip)].append(product)
-                    continue
-                product.status = to_status
-                if to_status == ProductStatus.PUBLISHED and product.published_at is None:
-                    product.published_at = now
-                product.updated_at = now
-                to_change.append(product)
-            if to_change:
-                # One UPDATE per batch; history rows (tags included) written right after.
-                by_published_at = defaultdict(list)
-                for product in to_change:
-                    by_published_at[product.published_at].append(product.pk)
-                for published_at, pks in by_published_at.items():
-                    Product.objects.filter(pk__in=pks).update(
-                        status=to_status, published_at=published_at, updated_at=now
-                    )
-                record_history_from_rows(Product, to_change, user=user, reason=reason)
-                result.changed += len(to_change)
+            batch = ids[start : start + BULK_BATCH]
+            if connection.vendor == "postgresql":
+                _set_status_in_database(
+                    batch, result, user=user, reason=reason, to_status=to_status, now=now, skip_rules=skip_rules
+                )
+            else:
+                _set_status_in_python(
+                    batch, result, user=user, reason=reason, to_status=to_status, now=now, skip_rules=skip_rules
+                )
     return result
+
+
+def _set_status_in_python(batch, result, *, user, reason, to_status, now, skip_rules):
+    to_change = []
+    for product in _lock_products(batch):
+        skip = skip_rules.get(product.status)
+        if skip is not None:
+            result.skipped[str(skip)].append(product)
+            continue
+        product.status = to_status
+        if to_status == ProductStatus.PUBLISHED and product.published_at is None:
+            product.published_at = now
+        product.updated_at = now
+        to_change.append(product)
+    if to_change:
+        # One UPDATE per batch; history rows (tags included) written right after.
+        by_published_at = defaultdict(list)
+        for product in to_change:
+            by_published_at[product.published_at].append(product.pk)
+        for published_at, pks in by_published_at.items():
+            Product.objects.filter(pk__in=pks).update(status=to_status, published_at=published_at, updated_at=now)
+        record_history_from_rows(Product, to_change, user=user, reason=reason)
+        result.changed += len(to_change)
+
+
+def _set_status_statement(to_status):
+    """One statement per batch on PostgreSQL: lock in pk order, update, copy history and tag snapshots.
+
+    The history rows are copied from the UPDATE's RETURNING (the rows as written), as
+    ``record_history_from_rows`` copies them from the table; the statement returns every locked
+    product's id and status before the change, for the skipped ones. No product is loaded in Python.
+    """
+    table = Product._meta.db_table  # names from the model's meta, never from input
+    publish = ", published_at = COALESCE(p.published_at, %s)" if to_status == ProductStatus.PUBLISHED else ""
+    ctes = [
+        f'locked AS (SELECT id, status FROM "{table}" WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE)',  # noqa: S608
+        f'changed AS (UPDATE "{table}" AS p SET status = %s{publish}, updated_at = %s FROM locked'  # noqa: S608
+        " WHERE p.id = ANY(%s) AND p.id = locked.id AND NOT locked.status = ANY(%s) RETURNING p.*)",
+        f"written AS ({history_insert_sql(Product, 'changed')})",
+        *(f"snapshot{i} AS ({sql})" for i, sql in enumerate(snapshot_insert_sqls(Product, "written", among=True))),
+    ]
+    return "WITH " + ", ".join(ctes) + " SELECT id, status FROM locked ORDER BY id"  # noqa: S608
+
+
+def _set_status_in_database(batch, result, *, user, reason, to_status, now, skip_rules):
+    publishing = to_status == ProductStatus.PUBLISHED
+    # The batch's ids for the lock, and again for the UPDATE and the tag snapshots to use their indexes.
+    params = [batch, to_status, *([now] if publishing else []), now, batch, list(skip_rules)]
+    with connection.cursor() as cursor:
+        snapshots = [batch] * len(snapshot_insert_sqls(Product, "written", among=True))
+        cursor.execute(
+            _set_status_statement(to_status), [*params, *history_params(user=user, reason=reason), *snapshots]
+        )
+        locked = cursor.fetchall()
+    skipped = {pk for pk, status in locked if status in skip_rules}
+    result.changed += len(locked) - len(skipped)
+    if skipped:
+        for product in Product.objects.filter(pk__in=skipped).order_by("pk"):
+            result.skipped[str(skip_rules[product.status])].append(product)
 
 
 def publish_products(*, products, user, reason="published"):
@@ -316,7 +364,7 @@ def publish_products(*, products, user, reason="published"):
         user=user,
         reason=reason,
         to_status=ProductStatus.PUBLISHED,
-        skip_rules=[(lambda p: p.status == ProductStatus.PUBLISHED, SKIP_ALREADY_PUBLISHED)],
+        skip_rules={ProductStatus.PUBLISHED: SKIP_ALREADY_PUBLISHED},
     )
 
 
@@ -326,10 +374,7 @@ def unpublish_products(*, products, user, reason="unpublished"):
         user=user,
         reason=reason,
         to_status=ProductStatus.DRAFT,
-        skip_rules=[
-            (lambda p: p.status == ProductStatus.DRAFT, SKIP_ALREADY_DRAFT),
-            (lambda p: p.status == ProductStatus.ARCHIVED, SKIP_ARCHIVED),
-        ],
+        skip_rules={ProductStatus.DRAFT: SKIP_ALREADY_DRAFT, ProductStatus.ARCHIVED: SKIP_ARCHIVED},
     )
 
 
@@ -339,7 +384,7 @@ def archive_products(*, products, user, reason="archived"):
         user=user,
         reason=reason,
         to_status=ProductStatus.ARCHIVED,
-        skip_rules=[(lambda p: p.status == ProductStatus.ARCHIVED, SKIP_ALREADY_ARCHIVED)],
+        skip_rules={ProductStatus.ARCHIVED: SKIP_ALREADY_ARCHIVED},
     )
 
 
