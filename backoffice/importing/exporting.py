@@ -204,20 +204,19 @@ class CopyCSV:
                 [timezone.get_current_timezone().key],
             )
             previous = cursor.fetchone()[0]
-            try:
-                with cursor.cursor.copy(self.statement, self.params) as copy:
-                    block = []
-                    for row in copy:
-                        block.append(row[:-1])
-                        if len(block) >= self.rows_per_block:
-                            yield b"\r\n".join(block + end)
-                            block = []
-                    if block:
+            with cursor.cursor.copy(self.statement, self.params) as copy:
+                block = []
+                for row in copy:
+                    block.append(row[:-1])
+                    if len(block) >= self.rows_per_block:
                         yield b"\r\n".join(block + end)
-                self.rowcount = cursor.cursor.rowcount
-            finally:
-                # A local setting lasts to the end of a surrounding transaction (a test, a request).
-                cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
+                        block = []
+                if block:
+                    yield b"\r\n".join(block + end)
+            self.rowcount = cursor.cursor.rowcount
+            # A local setting lasts to the end of a surrounding transaction (a test, a request);
+            # if the export stops half way, rolling back the atomic block undoes it instead.
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
 
 
 def csv_chunks(exporter, queryset, columns, *, bom=True):

@@ -127,3 +127,17 @@ def test_python_writer_where_copy_does_not_apply(orders, tmp_path):
     # Whichever path wrote it, the command's file is the Python writer's.
     call_command("export_data", "order", "--output", str(tmp_path / "o.csv"), stdout=io.StringIO())
     assert (tmp_path / "o.csv").read_bytes() == python_text().encode("utf-8")
+
+
+@on_postgresql
+def test_an_export_stopped_half_way_leaves_the_connection_usable(orders, monkeypatch):
+    monkeypatch.setattr(exporting.CopyCSV, "rows_per_block", 1)
+    exporter = exporter_for("order")
+    with timezone.override("Asia/Kolkata"):
+        chunks = csv_chunks(exporter, exporter.queryset(), exporter.select())
+        next(chunks), next(chunks)  # the header, the first line: then the client goes away
+        chunks.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TimeZone")
+        assert cursor.fetchone()[0] == "UTC"
+    assert Order.objects.count() == 2
