@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +15,8 @@ from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 TOTAL = {"max_digits": 14, "decimal_places": 2}  # as orders.querysets.MONEY_FIELD
+# Customer's order figures, kept by orders.services (see Customer).
+ORDER_STATS_FIELDS = ["order_count", "lifetime_value", "last_order_at", "last_order_number"]
 
 
 class Customer(TimeStampedModel):
@@ -35,8 +39,22 @@ class Customer(TimeStampedModel):
         _("tier"), max_length=16, choices=CustomerTier.choices, default=CustomerTier.REGULAR, db_index=True
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Kept by orders.services only (placement, draft -> placed, cancel/refund), in the order's
+    # transaction: lists sort and filter on them instead of counting each customer's orders.
+    # orders.services.recount_customer_stats() recomputes them from the orders (bulk loads);
+    # CustomerQuerySet.with_order_stats_from_orders() is the same figures computed.
+    # Placed orders: every order that is not a draft (cancelled and refunded ones included).
+    order_count = models.PositiveIntegerField(_("orders"), default=0, db_default=0, editable=False)
+    # Sum of Order.placed_total over orders in REVENUE_STATUSES.
+    lifetime_value = models.DecimalField(
+        _("lifetime value"), **TOTAL, default=Decimal("0.00"), db_default=Decimal("0.00"), editable=False
+    )
+    # The newest placed order (placed_at, then number, descending).
+    last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True, editable=False)
+    last_order_number = models.CharField(_("last order"), max_length=32, blank=True, null=True, editable=False)
 
-    history = HistoricalRecords()
+    # The order figures are no part of a customer's history: a revert never restores them.
+    history = HistoricalRecords(excluded_fields=ORDER_STATS_FIELDS)
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -44,6 +62,25 @@ class Customer(TimeStampedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         permissions = [("import_customer", "Can import customers"), ("export_customer", "Can export customers")]
+        indexes = [
+            # The customer list's sortable columns (the admin adds "-pk" to every ordering) and
+            # its filters: has orders / never ordered (order_count), ordered within (last_order_at).
+            models.Index(fields=["lifetime_value", "-id"], name="customer_lifetime_value_idx"),
+            models.Index(fields=["order_count", "-id"], name="customer_order_count_idx"),
+            models.Index(fields=["last_order_at"], name="customer_last_order_at_idx"),
+        ]
+
+    def save(self, *args, **kwargs):
+        """An update never writes the order figures: only the order services do (with F()).
+
+        A form or serializer holds the figures as they were when the row was read; writing them
+        back would undo an order placed meanwhile.
+        """
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in ORDER_STATS_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def __str__(self):
         name = self.full_name
@@ -121,7 +158,8 @@ class Order(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "-placed_at"], name="order_status_placed_idx"),
             # A customer's orders, newest first (number breaks ties); on PostgreSQL it covers
-            # with_order_stats()'s subqueries (count, lifetime value, last order): index-only scans.
+            # with_order_stats_from_orders()'s subqueries (count, lifetime value, last order) and
+            # recount_customer_stats()'s last-order lookup: index-only scans.
             # Not the pk: with id and number both in it, the planner would read the whole index
             # for an order search on a small table rather than its trigram index.
             models.Index(

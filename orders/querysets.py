@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
 from orders.choices import REVENUE_STATUSES, OrderStatus
@@ -23,13 +23,17 @@ class CustomerQuerySet(models.QuerySet):
     def with_discount_rate(self):
         return self.annotate(discount_rate=discount_rate_expression("tier"))
 
-    def with_order_stats(self):
-        """``order_count``, ``lifetime_value``, ``last_order_at``, ``last_order_number``.
+    def with_order_stats_from_orders(self):
+        """``order_count``, ``lifetime_value``, ``last_order_at``, ``last_order_number``, computed.
 
-        Orders count once placed (drafts do not); lifetime value sums the totals of orders that
-        count as revenue (placed, paid, shipped, delivered), as stored at placement
-        (``Order.placed_total``). Each figure is its own correlated subquery, so joins never
-        multiply rows; on PostgreSQL each is an index-only scan of ``order_customer_cover_idx``.
+        The figures the customer row stores (``Customer.order_count`` ...), counted from the
+        orders: for tests and checks (stored == computed), and the definition
+        ``orders.services.recount_customer_stats()`` writes. Annotated as ``computed_*`` so they
+        do not clash with the fields. Orders count once placed (drafts do not; cancelled and
+        refunded ones do); lifetime value sums the totals of orders that count as revenue (placed,
+        paid, shipped, delivered), as stored at placement (``Order.placed_total``); the last order
+        is the newest placed one (placed_at, then number, descending). Each figure is its own
+        correlated subquery; on PostgreSQL each is an index-only scan of ``order_customer_cover_idx``.
         """
         Order = _model("Order")
         placed = Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT).order_by()
@@ -44,27 +48,28 @@ class CustomerQuerySet(models.QuerySet):
         # Ties of placed_at broken by the (unique) number, which the index holds; the pk it does not.
         last = placed.order_by("-placed_at", "-number")
         return self.annotate(
-            order_count=Coalesce(Subquery(count), 0),
-            lifetime_value=Coalesce(Subquery(value, output_field=MONEY_FIELD), ZERO),
-            last_order_at=Subquery(last.values("placed_at")[:1]),
-            last_order_number=Subquery(last.values("number")[:1]),
+            computed_order_count=Coalesce(Subquery(count), 0),
+            computed_lifetime_value=Coalesce(Subquery(value, output_field=MONEY_FIELD), ZERO),
+            computed_last_order_at=Subquery(last.values("placed_at")[:1]),
+            computed_last_order_number=Subquery(last.values("number")[:1]),
         )
 
     def with_has_orders(self):
-        """``has_orders``: the customer has placed at least one order (drafts do not count)."""
-        Order = _model("Order")
-        return self.annotate(
-            has_orders=Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT))
-        )
+        """``has_orders``: the customer has placed at least one order (drafts do not count).
+
+        From the stored ``order_count``: no subquery.
+        """
+        return self.annotate(has_orders=ExpressionWrapper(Q(order_count__gt=0), output_field=BooleanField()))
 
     def ordered_since(self, since):
-        """Customers with an order placed at or after ``since``."""
-        Order = _model("Order")
-        return self.filter(Exists(Order.objects.filter(customer=OuterRef("pk"), placed_at__gte=since)))
+        """Customers with an order placed at or after ``since`` (the stored last order's date).
+
+        Only placed orders have a ``placed_at``, so this is "an order placed since", as before.
+        """
+        return self.filter(last_order_at__gte=since)
 
     def never_ordered(self):
-        Order = _model("Order")
-        return self.exclude(Exists(Order.objects.filter(customer=OuterRef("pk")).exclude(status=OrderStatus.DRAFT)))
+        return self.filter(order_count=0)
 
 
 class OrderQuerySet(models.QuerySet):

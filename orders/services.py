@@ -1,10 +1,22 @@
-"""Order placement and the order lifecycle: the only write path for orders and their stock."""
+"""Order placement and the order lifecycle: the only write path for orders and their stock.
+
+It also keeps each customer's stored order figures (``Customer.order_count``, ``lifetime_value``,
+``last_order_at``, ``last_order_number``): one UPDATE of the customer row in the order's
+transaction, with increments (``x = x + n``), never a read-then-write, so two orders of one
+customer placed at once both count (a recount's subqueries would not see the other transaction's
+order). Lock order: on PostgreSQL the customer row is updated last, after the products are
+locked (``apply_stock_changes``); placing holds only ``FOR KEY SHARE`` on it before (the order's
+foreign key), and a transition locks it with the order first (``FOR UPDATE`` of both). Without
+``FOR NO KEY UPDATE`` (MariaDB) an order's insert takes a shared lock on its customer that two
+placements would deadlock upgrading: there the customer is locked first, as a transition does.
+"""
 
 import logging
 from collections import OrderedDict
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +27,12 @@ from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
-from orders.choices import ALLOWED_TRANSITIONS, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
+from orders.choices import ALLOWED_TRANSITIONS, REVENUE_STATUSES, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine, OrderNumber
 from orders.pricing import TIER_DISCOUNT_RATES, discount_rate_for, order_totals
 
 logger = logging.getLogger(__name__)
+LIFETIME_VALUE = Customer._meta.get_field("lifetime_value")
 
 EMPTY_ORDER = _("An order needs at least one line.")
 INVALID_QUANTITY = _("Quantity of %(sku)s must be a whole number of at least 1 (got %(quantity)s).")
@@ -120,6 +133,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
     quantities beyond stock (unless the product takes backorders). Nothing is written then.
     """
     merged = _merge_lines(lines)
+    _lock_customer_for_order(customer.pk)
     lock_products_for_order([p.pk for p in merged])
     priced = _priced_products([p.pk for p in merged])
     now = timezone.now()
@@ -143,6 +157,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         line.order = order  # the saved order: its pk for the line
         _stamp(line, user, f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
+    _count_placed_order(order)
     return order
 
 
@@ -200,6 +215,7 @@ def transition_order(*, order, to_status, user, reason=""):
     history_reason = reason or f"status {from_status} -> {to_status}"
     if to_status == OrderStatus.PLACED:
         _place_draft(locked, lines, user, history_reason)
+        _count_placed_order(locked)
     elif to_status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED) and from_status in STOCK_HOLDING_STATUSES:
         apply_stock_changes(
             changes={line.product: line.quantity for line in lines},
@@ -208,6 +224,8 @@ def transition_order(*, order, to_status, user, reason=""):
             order=locked,
             note=reason,
         )
+    if from_status in REVENUE_STATUSES and to_status not in REVENUE_STATUSES:
+        _uncount_revenue(locked)
     locked.status = to_status
     _stamp(locked, user, history_reason).save()
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
@@ -232,6 +250,51 @@ def _place_draft(order, lines, user, reason):
     order.discount_rate = discount_rate_for(order.customer.tier)
     _store_totals(order, lines)  # saved with the status change, in transition_order
     _take_stock(order, {line.product: -line.quantity for line in lines}, user)
+
+
+def _lock_customer_for_order(customer_id):
+    """Without ``FOR NO KEY UPDATE`` (MariaDB/MySQL), lock the customer before the order is written.
+
+    There the order's insert takes a shared lock on its customer; two orders of one customer would
+    both hold it and deadlock upgrading it for ``_count_placed_order``. First, as ``transition_order``
+    locks it (with the order), then the products. PostgreSQL needs no lock here (module docstring).
+    """
+    if not connection.features.has_select_for_no_key_update:
+        list(Customer.objects.select_for_update().filter(pk=customer_id).values_list("pk", flat=True))
+
+
+def _count_placed_order(order):
+    """Add a just-placed order to its customer's stored figures: one UPDATE, increments.
+
+    The last order becomes this one only if it is newer (placed_at, then number) than the stored
+    one: a concurrent placement that committed first with a later time keeps its place. The
+    number is set before the date: MariaDB evaluates a single-table UPDATE's assignments left to
+    right, so the date's condition must still see the old date (PostgreSQL and SQLite see old values).
+    """
+    placed_at = Value(order.placed_at)
+    number = Value(order.number)
+    newer = (
+        Q(last_order_at__isnull=True)
+        | Q(last_order_at__lt=placed_at)
+        | Q(last_order_at=placed_at, last_order_number__lt=number)
+    )
+    Customer.objects.filter(pk=order.customer_id).update(
+        order_count=F("order_count") + 1,
+        lifetime_value=F("lifetime_value") + Value(order.placed_total or 0, output_field=LIFETIME_VALUE),
+        last_order_number=Case(When(newer, then=number), default=F("last_order_number")),
+        last_order_at=Case(When(newer, then=placed_at), default=F("last_order_at")),
+    )
+
+
+def _uncount_revenue(order):
+    """An order leaves the revenue statuses (cancelled, refunded): its total leaves the lifetime value.
+
+    It still counts as an order and may stay the last one, as ``with_order_stats_from_orders()`` counts.
+    """
+    if order.placed_total:
+        Customer.objects.filter(pk=order.customer_id).update(
+            lifetime_value=F("lifetime_value") - Value(order.placed_total, output_field=LIFETIME_VALUE)
+        )
 
 
 def _store_totals(order, lines):
@@ -298,6 +361,72 @@ def recount_order_totals(order_ids=None, using="default"):
         cursor.execute(sql, params)
         updated = cursor.rowcount
         cursor.execute(empty, draft + id_params)
+        return updated + cursor.rowcount
+
+
+def recount_customer_stats(customer_ids=None, using="default"):
+    """Set customers' stored order figures from their orders, set-based (no loop over customers).
+
+    For rows written without the order services: ``seed_demo``'s COPY, fixtures, the migration that
+    added the fields (orders 0006). The definition of ``CustomerQuerySet.with_order_stats_from_orders()``:
+    every non-draft order counts, lifetime value sums ``placed_total`` (run ``recount_order_totals``
+    first) of orders in ``REVENUE_STATUSES``, the last order is the newest by placed_at then number.
+    One UPDATE ... FROM a GROUP BY over the orders (the number of the last order looked up per
+    customer in ``order_customer_cover_idx``), then one UPDATE zeroing customers without placed
+    orders whose figures say otherwise. ``customer_ids`` limits both to those customers. No history
+    rows: the figures are not part of a customer's history. Returns the number of customers updated.
+    """
+    from django.db import connections
+
+    connection = connections[using]
+    only, only_orders, id_params = "", "", []
+    if customer_ids is not None:
+        id_params = [int(pk) for pk in customer_ids]
+        if not id_params:
+            return 0
+        marks = ", ".join(["%s"] * len(id_params))
+        only, only_orders = f" AND c.id IN ({marks})", f" AND customer_id IN ({marks})"
+    draft = str(OrderStatus.DRAFT)
+    revenue = [str(status) for status in REVENUE_STATUSES]
+    revenue_marks = ", ".join(["%s"] * len(revenue))
+    stats = (
+        "SELECT customer_id, COUNT(*) AS n,"  # noqa: S608 - no user input
+        f" SUM(CASE WHEN status IN ({revenue_marks}) THEN COALESCE(placed_total, 0) ELSE 0 END) AS v,"
+        f" MAX(placed_at) AS last_at FROM orders_order WHERE status <> %s{only_orders} GROUP BY customer_id"
+    )
+    stats_params = [*revenue, draft, *id_params]
+    # The newest order's number: the highest number among the orders placed at the newest time.
+    number = (
+        "(SELECT MAX(o.number) FROM orders_order o WHERE o.customer_id = s.customer_id"
+        " AND o.status <> %s AND o.placed_at = s.last_at)"
+    )
+    values = {
+        "order_count": "s.n",
+        "lifetime_value": "s.v",
+        "last_order_number": number,
+        "last_order_at": "s.last_at",
+    }
+    if connection.vendor == "mysql":
+        sets = ", ".join(f"c.{column} = {value}" for column, value in values.items())
+        sql = (
+            f"UPDATE orders_customer c JOIN ({stats}) s ON s.customer_id = c.id SET {sets}"  # noqa: S608
+            f" WHERE 1 = 1{only}"
+        )
+        params = [*stats_params, draft, *id_params]
+    else:  # PostgreSQL, SQLite (3.33+): UPDATE ... FROM
+        sets = ", ".join(f"{column} = {value}" for column, value in values.items())
+        sql = f"UPDATE orders_customer AS c SET {sets} FROM ({stats}) AS s WHERE s.customer_id = c.id{only}"  # noqa: S608
+        params = [draft, *stats_params, *id_params]
+    never = (
+        "UPDATE orders_customer SET order_count = 0, lifetime_value = 0, last_order_at = NULL,"  # noqa: S608
+        " last_order_number = NULL WHERE (order_count <> 0 OR lifetime_value <> 0 OR last_order_at IS NOT NULL"
+        f" OR last_order_number IS NOT NULL){only.replace('c.id', 'id')} AND NOT EXISTS (SELECT 1 FROM"
+        " orders_order WHERE orders_order.customer_id = orders_customer.id AND orders_order.status <> %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        updated = cursor.rowcount
+        cursor.execute(never, [*id_params, draft])
         return updated + cursor.rowcount
 
 

@@ -71,7 +71,9 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     actions = ["change_tier"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_discount_rate().with_order_stats().with_has_orders()
+        # The order figures are the customer's own columns (kept by orders.services): sorting and
+        # filtering on them use their indexes instead of counting every customer's orders.
+        return super().get_queryset(request).with_discount_rate().with_has_orders()
 
     @display(description=_("Name"), ordering="last_name")
     def name_display(self, obj):
@@ -100,7 +102,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
         day = f"{obj.last_order_at:%Y-%m-%d}"
         return format_html('<span class="whitespace-nowrap">{} {}</span>', day, obj.last_order_number)
 
-    @display(description=_("Has orders"), boolean=True, ordering="has_orders")
+    @display(description=_("Has orders"), boolean=True, ordering="order_count")
     def has_orders_display(self, obj):
         return obj.has_orders
 

@@ -26,7 +26,7 @@ class LastOrderSerializer(serializers.Serializer):
 
 
 class CustomerSerializer(HistoryModelSerializer):
-    """A customer with the tier's discount and order statistics (annotations, no per-row queries).
+    """A customer with the tier's discount (an annotation) and its stored order figures (no per-row queries).
 
     A tier change on update goes through ``orders.services.change_customer_tier``.
     """

@@ -19,7 +19,10 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
-    """A raw order row for query tests; real orders are made by ``orders.services.place_order``."""
+    """A raw order row for query tests; real orders are made by ``orders.services.place_order``.
+
+    A placed (non-draft) one recounts its customer's stored order figures, as the services keep them.
+    """
 
     class Meta:
         model = Order
@@ -29,6 +32,20 @@ class OrderFactory(factory.django.DjangoModelFactory):
     status = OrderStatus.PLACED
     placed_at = factory.LazyFunction(timezone.now)
     discount_rate = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        order = super()._create(model_class, *args, **kwargs)
+        if order.status != OrderStatus.DRAFT:
+            _recount_customer(order)
+        return order
+
+
+def _recount_customer(order):
+    from orders.services import recount_customer_stats
+
+    recount_customer_stats([order.customer_id])
+    order.customer.refresh_from_db(fields=["order_count", "lifetime_value", "last_order_at", "last_order_number"])
 
 
 class OrderLineFactory(factory.django.DjangoModelFactory):
@@ -52,4 +69,5 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 
             recount_order_totals([order.pk])
             order.refresh_from_db(fields=["placed_subtotal", "placed_total", "placed_line_count"])
+            _recount_customer(order)
         return line

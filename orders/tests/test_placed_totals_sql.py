@@ -77,10 +77,17 @@ def test_the_order_list_query_reads_no_lines_for_placed_orders(orders):
     assert "orders_orderline" not in queryset_relations(listed)
 
 
-def test_customer_stats_read_only_orders_and_customers(orders):
-    stats = Customer.objects.with_order_stats().with_has_orders().filter(pk=orders["customer"].pk)
-    assert stats.get().lifetime_value == Decimal("24.30")
+def test_computed_customer_stats_read_only_orders_and_customers(orders):
+    stats = Customer.objects.with_order_stats_from_orders().filter(pk=orders["customer"].pk)
+    assert stats.get().computed_lifetime_value == Decimal("24.30")
     assert queryset_relations(stats).keys() == {"orders_customer", "orders_order"}
+
+
+def test_the_customer_list_reads_only_customers(orders):
+    # The admin's and the API's customer list: the stored figures, no order read at all.
+    stats = Customer.objects.with_discount_rate().with_has_orders().filter(pk=orders["customer"].pk)
+    assert (stats.get().lifetime_value, stats.get().has_orders) == (Decimal("24.30"), True)
+    assert queryset_relations(stats).keys() == {"orders_customer"}
 
 
 def test_the_customer_cover_index_holds_what_the_stats_read():
