@@ -188,16 +188,27 @@ class Product(TimeStampedModel):
         if not self.slug:
             self.slug = slugify(self.name)[:220]
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            # Stock and units sold are written only by the stock services, under the product's lock
-            # (update_fields). A whole-row save (admin form, API PUT, history revert) would write back
-            # the values it read earlier: a sale in between would be lost, and a revert would restore
-            # an old stock with no movement for it.
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in SERVICE_FIELDS
-            ]
+            self._keep_service_fields(kwargs)
         super().save(*args, **kwargs)
 
     save.alters_data = True
+
+    def _keep_service_fields(self, kwargs):
+        """A whole-row save of a stored product writes everything but stock and units sold.
+
+        Those two are written only by the stock services, under the product's lock. A whole-row
+        save (admin form, API PUT, history revert) would write back the values it read earlier:
+        a sale in between would be lost, and a revert would restore an old stock with no movement
+        for it. The instance takes the stored values, so its history row shows what is stored.
+        """
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*SERVICE_FIELDS).first()
+        if stored is None:
+            return  # not stored (any more): a plain save inserts it
+        for name, value in stored.items():
+            setattr(self, name, value)
+        kwargs["update_fields"] = [
+            f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in SERVICE_FIELDS
+        ]
 
 
 class StockMovement(models.Model):

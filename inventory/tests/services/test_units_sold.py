@@ -175,6 +175,8 @@ def test_a_revert_keeps_units_sold_and_stock(boss_client, tee, customer, staff_u
     reverted = Product.objects.get()
     # The version had stock 10 and no sale; the product keeps what its movements and orders say.
     assert (reverted.name, reverted.stock, reverted.units_sold) == ("Reverted name", 8, 2)
+    # Its history row shows the stock as stored, not the version's.
+    assert reverted.history.order_by("-history_id").values_list("name", "stock").first() == ("Reverted name", 8)
 
 
 def test_a_whole_row_save_does_not_write_back_stale_counts(tee, customer, staff_user):
@@ -183,6 +185,8 @@ def test_a_whole_row_save_does_not_write_back_stale_counts(tee, customer, staff_
     stale.name = "Renamed"
     stale.save()
     assert Product.objects.values_list("name", "stock", "units_sold").get() == ("Renamed", 8, 2)
+    assert (stale.stock, stale.units_sold) == (8, 2)
+    assert tee.history.order_by("-history_id").values_list("name", "stock").first() == ("Renamed", 8)
 
 
 def test_recount_repairs_every_product_or_the_given_ones(tee, cap, customer, staff_user):
