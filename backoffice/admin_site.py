@@ -180,9 +180,16 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+# Exact up to the cap; past it the planner's estimate, unless the planner thinks there are no more
+# rows than were already counted: then it knows nothing (a product search, ``pk = ANY(ARRAY(...))``,
+# is always estimated at 10 rows) and the rows are counted exactly, or pages past the cap could not
+# be reached. One statement either way; the estimate is only asked for past the cap.
 CAPPED_COUNT_SQL = (
-    "SELECT CASE WHEN c.n > %s THEN GREATEST(c.n, backoffice_row_estimate(%s)) ELSE c.n END, c.n > %s"
+    "SELECT CASE WHEN c.n <= %s THEN c.n WHEN e.rows > c.n THEN e.rows"
+    " ELSE (SELECT COUNT(*) FROM (<query>) AS a) END,"
+    " c.n > %s AND e.rows > c.n"
     " FROM (SELECT COUNT(*) AS n FROM (<query> LIMIT %s) AS q) AS c"
+    " CROSS JOIN LATERAL (SELECT CASE WHEN c.n > %s THEN backoffice_row_estimate(%s) END AS rows) AS e"
 )
 
 
@@ -198,7 +205,7 @@ def _capped_or_estimated_rows(queryset, exact_up_to):
     with connection.cursor() as cursor:
         cursor.execute(
             CAPPED_COUNT_SQL.replace("<query>", sql),
-            [exact_up_to, text, exact_up_to, *params, exact_up_to + 1],
+            [exact_up_to, *params, exact_up_to, *params, exact_up_to + 1, exact_up_to, text],
         )
         rows, estimated = cursor.fetchone()
     return int(rows), bool(estimated)

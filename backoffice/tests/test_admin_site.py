@@ -184,6 +184,24 @@ def test_paginator_counts_a_filtered_list_exactly_up_to_its_cap_then_estimates(m
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+def test_paginator_counts_exactly_when_the_planner_knows_less_than_was_counted(monkeypatch):
+    # A product search (pk = ANY(ARRAY(...))) is estimated at a handful of rows, whatever it matches.
+    ProductFactory.create_batch(20, name="Quilted blanket")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_product")
+    found = Product.objects.search("quilted").order_by("pk")
+    assert _planner_rows(found) <= 13  # no more than the cap and one: the planner knows less than was counted
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 12)
+    paginator = EstimatedCountPaginator(found, 5)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 20
+    assert len(queries) == 1
+    assert paginator.estimated is False
+    assert len(paginator.page(4).object_list) == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
 def test_a_filtered_list_past_the_cap_says_about(monkeypatch, admin_client_as, superuser):
     monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 2)
     ProductFactory.create_batch(4, status=ProductStatus.PUBLISHED, name="Quilted blanket")
