@@ -79,6 +79,10 @@ def is_seeded(scale):
     return counts is not None and all(have >= want for have, want in zip(counts, wanted, strict=True))
 
 
+def _applied_migrations(scale):
+    return psql(scale.database, "SELECT count(*) FROM django_migrations")
+
+
 def prepare(scale, log=print):
     """Create, migrate and (if its counts are short) seed the scale's database. Returns seeding seconds or None."""
     seed_seconds = None
@@ -105,7 +109,12 @@ def prepare(scale, log=print):
         seed_seconds = time.perf_counter() - start
         psql(scale.database, "VACUUM ANALYZE")
     else:
+        applied = _applied_migrations(scale)
         manage(scale, "migrate", "--noinput", "-v", "0")
+        if _applied_migrations(scale) != applied:
+            # Backfills rewrite rows: fresh statistics and visibility map, as after seeding.
+            log(f"{scale.database}: migrations applied, VACUUM ANALYZE")
+            psql(scale.database, "VACUUM ANALYZE")
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         # Production static storage (the manifest) is what the pages render with.
         manage(scale, "collectstatic", "--noinput", "-v", "0")
