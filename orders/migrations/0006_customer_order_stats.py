@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(backfill_customer_stats, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['lifetime_value', '-id'], name='customer_lifetime_value_idx'),
+            index=models.Index(fields=['lifetime_value'], name='customer_lifetime_value_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',
-            index=models.Index(fields=['order_count', '-id'], name='customer_order_count_idx'),
+            index=models.Index(fields=['order_count'], name='customer_order_count_idx'),
         ),
         migrations.AddIndex(
             model_name='customer',

@@ -100,3 +100,33 @@ def test_query_count_does_not_grow_with_rows(boss_client, sales):
     large = _count(boss_client)
     assert (small[1], large[1]) == (5, 50)
     assert small[0] == large[0]
+
+
+@pytest.mark.parametrize(
+    ("order", "first", "last"),
+    [
+        ("6", None, "ann"),  # lifetime value, ascending: ann's 73.50 last
+        ("-6", "ann", None),
+        ("5", None, "ann"),  # order count: ann 2, bob 1, others 0
+        ("-5", "ann", None),
+    ],
+)
+def test_sort_by_stored_figures(boss_client, sales, order, first, last):
+    rows = result_pks(_rows(boss_client, o=order))
+    assert len(rows) == 4  # ann, bob, cat and the superuser's profile
+    if first:
+        assert rows[0] == sales[first].pk
+    if last:
+        assert rows[-1] == sales[last].pk
+    if order == "-5":
+        assert rows[:2] == [sales["ann"].pk, sales["bob"].pk]
+
+
+def test_the_list_query_reads_no_orders(boss_client, sales):
+    # The figures are the customer's own columns: sorted by lifetime value, the page's query
+    # reads orders_customer alone (no per-customer subquery over orders_order).
+    with CaptureQueriesContext(connection) as queries:
+        rows = result_pks(_rows(boss_client, o="-6"))
+    assert rows[0] == sales["ann"].pk
+    listing = [q["sql"] for q in queries if q["sql"].startswith('SELECT "orders_customer"."id"')]
+    assert listing and not any("orders_order" in sql for sql in listing)

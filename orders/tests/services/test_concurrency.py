@@ -84,3 +84,33 @@ def test_opposite_line_orders_do_not_deadlock():
     outcomes = run_concurrently(jobs)
     assert [kind for kind, _ in outcomes] == ["ok"] * 8, outcomes
     assert dict(Product.objects.values_list("sku", "stock")) == {"A-1": 42, "B-1": 42}
+
+
+def test_orders_of_one_customer_placed_at_once_all_count():
+    # The customer's figures are increments in one UPDATE (x = x + n) after the stock is taken:
+    # each waits for the other's row lock and adds to what it committed; none is lost.
+    from orders.choices import OrderStatus
+    from orders.models import Customer
+    from orders.services import create_draft_order, transition_order
+
+    user = UserFactory(username="api")
+    products = [ProductFactory(sku=f"P-{i}", price=Decimal("10.00"), stock=50) for i in range(3)]
+    customer = CustomerFactory()  # regular: no discount
+    drafts = [create_draft_order(customer=customer, lines=[(products[0], 1)], user=user) for _ in range(2)]
+
+    def buy(first, second, quantity):
+        return lambda: place_order(customer=customer, lines=[(first, quantity), (second, 1)], user=user).number
+
+    def place(draft):
+        return lambda: transition_order(order=draft, to_status=OrderStatus.PLACED, user=user).number
+
+    jobs = [buy(products[i % 3], products[(i + 1) % 3], 1 + i % 2) for i in range(8)] + [place(d) for d in drafts]
+    outcomes = run_concurrently(jobs)
+    assert [kind for kind, _ in outcomes] == ["ok"] * 10, outcomes
+    stored = Customer.objects.with_order_stats_from_orders().get(pk=customer.pk)
+    # 8 orders: 4 x (1 + 1) + 4 x (2 + 1) units at 10.00 = 200.00; 2 placed drafts: 20.00.
+    assert (stored.order_count, stored.lifetime_value) == (10, Decimal("220.00"))
+    newest = Order.objects.exclude(status="draft").order_by("-placed_at", "-number").first()
+    assert (stored.last_order_at, stored.last_order_number) == (newest.placed_at, newest.number)
+    assert (stored.computed_order_count, stored.computed_lifetime_value) == (10, Decimal("220.00"))
+    assert stored.computed_last_order_number == newest.number
