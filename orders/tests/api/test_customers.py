@@ -66,6 +66,8 @@ def test_list_shows_discount_and_order_stats(api, customers):
         ("ordered_since={since}", ["ada@example.com"]),
         ("search=baker", ["bob@example.com"]),
         ("ordering=-order_count&search=example", ["ada@example.com", "bob@example.com"]),
+        ("ordering=-lifetime_value&search=example", ["ada@example.com", "bob@example.com"]),
+        ("ordering=lifetime_value&search=example", ["bob@example.com", "ada@example.com"]),
     ],
 )
 def test_filters(api, customers, query, expected):
