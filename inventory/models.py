@@ -170,7 +170,8 @@ class Product(TimeStampedModel):
             models.Index(fields=["name"], name="product_name_idx"),
             models.Index(fields=["status", "category"], name="product_status_category_idx"),
             models.Index(fields=["stock"], name="product_stock_idx"),
-            models.Index(fields=["price"], name="product_price_idx"),
+            # No index on price: lists, filters and the API sort and filter on the effective price
+            # (own, else category, else site default), which no index on price can serve.
         ]
 
     def __str__(self):
