@@ -106,6 +106,28 @@ class Measurement:
         return data
 
 
+def rows_per_second(*, benchmark, case, rows, runs, copies, baseline_label, target):
+    """A command's rows/s (median of its ``ChildRun``s) against a COPY of the same rows, with peak memory."""
+    seconds = statistics.median(r.seconds for r in runs)
+    copy_seconds = statistics.median(r.seconds for r in copies)
+    return Measurement(
+        benchmark=benchmark,
+        case=case,
+        metric="rows/s",
+        value=rows / seconds,
+        baseline=rows / copy_seconds,
+        baseline_label=baseline_label,
+        higher_is_better=True,
+        target=target,
+        extra={
+            "seconds": round(seconds, 2),
+            "peak_memory_mib": max(r.max_rss_kb for r in runs) / 1024,
+            "copy_peak_memory_mib": max(r.max_rss_kb for r in copies) / 1024,
+            "runs": len(runs),
+        },
+    )
+
+
 BOOKKEEPING = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 

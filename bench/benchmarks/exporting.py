@@ -7,12 +7,11 @@ queryset, as the admin's filtered export uses it). The baseline computes the sam
 SQL (the order total with a window sum) and writes them with psql's ``\\copy ... TO``.
 """
 
-import statistics
 import sys
 
 from bench.config import DATA_DIR, ROOT
 from bench.database import PSQL
-from bench.measure import BenchFailure, Measurement, NotRun, check_child, run_child
+from bench.measure import BenchFailure, Measurement, NotRun, check_child, rows_per_second, run_child
 
 TITLE = "4. Export of order lines (CLI, streaming)"
 MIN_SHARE_OF_COPY = 0.5
@@ -76,23 +75,14 @@ def run(ctx):
         copy_out.unlink()
         if written != lines or copied != lines:
             raise BenchFailure(f"export wrote {written} rows and COPY {copied} for {lines} lines")
-        seconds = statistics.median(r.seconds for r in exports)
-        copy_seconds = statistics.median(r.seconds for r in copies)
-        m = Measurement(
+        m = rows_per_second(
             benchmark=TITLE,
             case=f"{lines:,} lines (orders up to id {last:,})",
-            metric="rows/s",
-            value=lines / seconds,
-            baseline=lines / copy_seconds,
+            rows=lines,
+            runs=exports,
+            copies=copies,
             baseline_label="psql \\copy (SELECT ...) TO file",
-            higher_is_better=True,
             target=f">= {MIN_SHARE_OF_COPY:.0%} of COPY throughput; memory flat",
-            extra={
-                "seconds": round(seconds, 2),
-                "peak_memory_mib": max(r.max_rss_kb for r in exports) / 1024,
-                "copy_peak_memory_mib": max(r.max_rss_kb for r in copies) / 1024,
-                "runs": len(exports),
-            },
         )
         results.append(m)
     measured = [m for m in results if m.status == "ok"]

@@ -7,11 +7,10 @@ history row). Each run's products are deleted afterwards so the next run starts 
 """
 
 import csv
-import statistics
 
 from bench.config import DATA_DIR
 from bench.database import PSQL
-from bench.measure import BenchFailure, Measurement, NotRun, check_child, run_child
+from bench.measure import BenchFailure, NotRun, check_child, rows_per_second, run_child
 
 TITLE = "3. Import (CLI) with history"
 PREFIX = "BENCHIMP-"
@@ -108,23 +107,14 @@ def run(ctx):
     finally:
         clean_up(ctx)
         ctx.execute(f"DROP TABLE IF EXISTS {SCRATCH}")
-    seconds = statistics.median(r.seconds for r in imports)
-    copy_seconds = statistics.median(r.seconds for r in copies)
-    m = Measurement(
+    m = rows_per_second(
         benchmark=TITLE,
         case=f"import_data product, {rows:,} new rows ({path.stat().st_size / 1024 / 1024:.1f} MiB CSV)",
-        metric="rows/s",
-        value=rows / seconds,
-        baseline=rows / copy_seconds,
+        rows=rows,
+        runs=imports,
+        copies=copies,
         baseline_label="psql \\copy into a scratch table",
-        higher_is_better=True,
         target=f">= {MIN_ROWS_PER_S:,} rows/s, <= {MAX_RATIO}x COPY",
-        extra={
-            "seconds": round(seconds, 2),
-            "peak_memory_mib": max(r.max_rss_kb for r in imports) / 1024,
-            "copy_peak_memory_mib": max(r.max_rss_kb for r in copies) / 1024,
-            "runs": len(imports),
-        },
     )
     m.target_met = m.value >= MIN_ROWS_PER_S and m.ratio <= MAX_RATIO
     yield m
