@@ -4,11 +4,13 @@ It also keeps each customer's stored order figures (``Customer.order_count``, ``
 ``last_order_at``, ``last_order_number``): one UPDATE of the customer row in the order's
 transaction, with increments (``x = x + n``), never a read-then-write, so two orders of one
 customer placed at once both count (a recount's subqueries would not see the other transaction's
-order). Lock order: on PostgreSQL the customer row is updated last, after the products are
-locked (``apply_stock_changes``); placing holds only ``FOR KEY SHARE`` on it before (the order's
-foreign key), and a transition locks it with the order first (``FOR UPDATE`` of both). Without
-``FOR NO KEY UPDATE`` (MariaDB) an order's insert takes a shared lock on its customer that two
-placements would deadlock upgrading: there the customer is locked first, as a transition does.
+order). Lock order on PostgreSQL: products (``apply_stock_changes``), then the customer row
+(this UPDATE, last in the transaction); a transition locks its order row alone
+(``FOR UPDATE OF``) before, and the order's foreign-key check takes ``FOR KEY SHARE`` on the
+customer at commit, which the UPDATE's ``FOR NO KEY UPDATE`` does not block. Without ``FOR NO KEY
+UPDATE`` (MariaDB) an order's insert takes a shared lock on its customer that two placements would
+deadlock upgrading: there the customer is locked first, before the products, in placement and
+transition alike (``orders/tests/services/test_concurrency.py`` mixes both on PostgreSQL).
 """
 
 import logging
@@ -196,7 +198,12 @@ def transition_order(*, order, to_status, user, reason=""):
     """
     if to_status not in OrderStatus.values:
         raise ServiceError(UNKNOWN_STATUS, code="unknown_status", params={"status": to_status}, field="status")
-    locked = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    # Only the order row where the database can say so (PostgreSQL): the customer row is updated
+    # last, after the products are locked (_count_placed_order), as place_order does; locking it
+    # here first would deadlock with a placement for the same customer holding a product it needs.
+    # Without OF (MariaDB) the customer is locked with the order, as place_order locks it first there.
+    of = ("self",) if connection.features.has_select_for_update_of else ()
+    locked = Order.objects.select_for_update(of=of).select_related("customer").get(pk=order.pk)
     from_status = locked.status
     allowed = ALLOWED_TRANSITIONS[from_status]
     if to_status not in allowed:
