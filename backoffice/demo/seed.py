@@ -37,7 +37,7 @@ from inventory.models import Category, Product, StockMovement, Tag
 from orders.choices import REVENUE_STATUSES, STOCK_HOLDING_STATUSES, OrderStatus
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import TIER_DISCOUNT_RATES
-from orders.services import sync_order_number_sequence
+from orders.services import recount_customer_stats, sync_order_number_sequence
 
 HISTORY_REASON = "seed_demo"
 ONE = Decimal(1)
@@ -92,7 +92,8 @@ class Seeder:
 
     def run(self):
         steps = [("catalogue", self._catalogue), ("products", self._products), ("customers", self._customers),
-                 ("orders", self._orders), ("stock", self._stock), ("sequences", self._sequences)]  # fmt: skip
+                 ("orders", self._orders), ("stock", self._stock), ("customer figures", self._customer_figures),
+                 ("sequences", self._sequences)]  # fmt: skip
         for name, step in steps:
             began = time.perf_counter()
             step()
@@ -266,6 +267,12 @@ class Seeder:
             for start in range(0, len(movements), self.batch_size):
                 self.writer.write(StockMovement, MOVEMENT_FIELDS, movements[start : start + self.batch_size])
         self.summary.movements = len(movements)
+
+    def _customer_figures(self):
+        """Order count, lifetime value and last order per customer, from the orders just written (set-based)."""
+        if self.counts["orders"]:
+            with transaction.atomic():
+                recount_customer_stats()
 
     def _sequences(self):
         """Rows came with their own ids and numbers: move the database sequences past them."""

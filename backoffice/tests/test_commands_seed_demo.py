@@ -123,6 +123,11 @@ def test_seeded_data_is_consistent():
         if order_id in holding:
             sold[product_id] += quantity
     assert dict(Product.objects.filter(units_sold__gt=0).values_list("pk", "units_sold")) == dict(sold)
+    # Each customer's stored order figures are what its orders add up to.
+    stats = ["order_count", "lifetime_value", "last_order_at", "last_order_number"]
+    for row in Customer.objects.with_order_stats_from_orders().values("pk", *stats, *[f"computed_{f}" for f in stats]):
+        assert [row[f] for f in stats] == [row[f"computed_{f}"] for f in stats], row["pk"]
+    assert Customer.objects.filter(order_count__gt=0).count() >= 1
     # Stock is the sum of each product's movements, and only products for sale were ordered.
     sums = dict(StockMovement.objects.values("product").annotate(t=Sum("delta")).values_list("product", "t"))
     for pk, stock, backorder in Product.objects.values_list("pk", "stock", "allow_backorder"):
