@@ -15,6 +15,7 @@ transition alike (``orders/tests/services/test_concurrency.py`` mixes both on Po
 
 import logging
 from collections import OrderedDict
+from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -299,8 +300,14 @@ def _uncount_revenue(order):
     It still counts as an order and may stay the last one, as ``with_order_stats_from_orders()`` counts.
     """
     if order.placed_total:
+        total = Value(order.placed_total, output_field=LIFETIME_VALUE)
+        # Never below zero; exactly zero when the last revenue leaves (SQLite's float arithmetic
+        # would otherwise store -0.0, shown as "-0.00").
         Customer.objects.filter(pk=order.customer_id).update(
-            lifetime_value=F("lifetime_value") - Value(order.placed_total, output_field=LIFETIME_VALUE)
+            lifetime_value=Case(
+                When(lifetime_value__lte=total, then=Value(Decimal("0.00"), output_field=LIFETIME_VALUE)),
+                default=F("lifetime_value") - total,
+            )
         )
 
 

@@ -118,6 +118,17 @@ def test_refund_takes_the_value_out_once(staff_user, gold, pen):
     assert _stored(gold) == (1, Decimal("0.00"), _placed_at(order), order.number) == _computed(gold)
 
 
+def test_the_value_is_plain_zero_once_every_order_is_cancelled(staff_user, gold, pen):
+    # Prices whose float sum is not exact: SQLite's arithmetic would leave -0.0 ("-0.00") behind.
+    pen.price = Decimal("202.16")
+    pen.save()
+    orders = [place_order(customer=gold, lines=[(pen, n)], user=staff_user) for n in (1, 3)]
+    for order in orders:
+        transition_order(order=order, to_status=OrderStatus.CANCELLED, user=staff_user)
+    value = Customer.objects.values_list("lifetime_value", flat=True).get(pk=gold.pk)
+    assert str(value) == "0.00"
+
+
 def test_a_failing_order_changes_nothing(staff_user, gold, pen):
     place_order(customer=gold, lines=[(pen, 1)], user=staff_user)
     before = _stored(gold)
