@@ -96,7 +96,7 @@ def run(ctx):
         raise NotRun("no published product or no customer in the bench data")
     scale = ctx.scale
     clients = scale.clients
-    saved_stock = product.stock
+    saved_stock, saved_units_sold = product.stock, product.units_sold
     last_order = ctx.scalar("SELECT coalesce(max(id), 0) FROM orders_order")
     last_movement = ctx.scalar("SELECT coalesce(max(id), 0) FROM inventory_stockmovement")
     last_history = ctx.scalar("SELECT coalesce(max(history_id), 0) FROM inventory_historicalproduct")
@@ -120,7 +120,8 @@ def run(ctx):
             [last_movement, product.pk],
         )
     finally:
-        _clean_up(ctx, product.pk, saved_stock, last_order, last_movement, last_history)
+        saved = (saved_stock, saved_units_sold)
+        _clean_up(ctx, product.pk, customer.pk, saved, last_order, last_movement, last_history)
     expected_orders = 2 * orders * runs  # the service as it is, and with the lock taken first
     if placed != expected_orders or movements != -expected_orders:
         raise BenchFailure(f"{placed} orders and {movements} units of stock movements for {expected_orders} orders")
@@ -152,8 +153,12 @@ def run(ctx):
     )
 
 
-def _clean_up(ctx, product_pk, saved_stock, last_order, last_movement, last_history):
-    """Remove what the run wrote (orders, lines, movements, history) and give the product its stock back."""
+def _clean_up(ctx, product_pk, customer_pk, saved, last_order, last_movement, last_history):
+    """Remove what the run wrote (orders, lines, movements, history); the product gets its stock and units
+    sold back, the customer its order figures."""
+    from orders.services import recount_customer_stats
+
+    saved_stock, saved_units_sold = saved
     for sql in (
         "DELETE FROM inventory_stockmovement WHERE id > %(movement)s",
         "DELETE FROM orders_historicalorderline WHERE order_id > %(order)s",
@@ -161,7 +166,7 @@ def _clean_up(ctx, product_pk, saved_stock, last_order, last_movement, last_hist
         "DELETE FROM orders_historicalorder WHERE id > %(order)s",
         "DELETE FROM orders_order WHERE id > %(order)s",
         "DELETE FROM inventory_historicalproduct WHERE history_id > %(history)s AND id = %(product)s",
-        "UPDATE inventory_product SET stock = %(stock)s WHERE id = %(product)s",
+        "UPDATE inventory_product SET stock = %(stock)s, units_sold = %(units_sold)s WHERE id = %(product)s",
     ):
         ctx.execute(
             sql,
@@ -171,5 +176,7 @@ def _clean_up(ctx, product_pk, saved_stock, last_order, last_movement, last_hist
                 "history": last_history,
                 "product": product_pk,
                 "stock": saved_stock,
+                "units_sold": saved_units_sold,
             },
         )
+    recount_customer_stats([customer_pk])
