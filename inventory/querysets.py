@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
@@ -96,8 +96,15 @@ class ProductQuerySet(models.QuerySet):
         return self.annotate(units_sold_from_lines=Coalesce(Subquery(sold), 0))
 
     def with_has_orders(self):
-        """``has_orders``: the product is on a line of any order (such products cannot be deleted)."""
-        return self.annotate(has_orders=Exists(_order_line_model().objects.filter(product=OuterRef("pk"))))
+        """``has_orders``: the product is on a line of any order (such products cannot be deleted).
+
+        A product with units sold is on a line; only the others need the look-up among the order
+        lines (drafts, cancelled and refunded orders), which CASE evaluates for them alone.
+        """
+        on_a_line = Exists(_order_line_model().objects.filter(product=OuterRef("pk")))
+        return self.annotate(
+            has_orders=Case(When(units_sold__gt=0, then=Value(True)), default=on_a_line, output_field=BooleanField())
+        )
 
     def search(self, text):
         """Products whose SKU, name or one of whose tag names contains the text.

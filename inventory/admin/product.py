@@ -10,6 +10,7 @@ from unfold.decorators import display
 
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_lists import ListColumnsMixin
 from backoffice.admin_site import EstimatedCountPaginator
 from inventory.admin.catalogue import nowrap
 from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
@@ -59,7 +60,7 @@ class RecentStockMovementInline(TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+class ProductAdmin(ListColumnsMixin, ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     list_display = [
         "sku",
         "name",
@@ -72,6 +73,7 @@ class ProductAdmin(ProductActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAd
     ]
     list_display_links = ["sku", "name"]
     list_select_related = ["category"]
+    list_columns = ["sku", "name", "category__name", "stock", "allow_backorder", "status", "units_sold"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
         ("category", AutocompleteSelectFilter),

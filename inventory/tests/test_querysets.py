@@ -4,6 +4,7 @@ import pytest
 
 from inventory.choices import ProductStatus
 from inventory.models import Product
+from inventory.services import recount_units_sold
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 from orders.choices import OrderStatus
 from orders.tests.factories import OrderFactory, OrderLineFactory
@@ -74,8 +75,10 @@ def test_units_sold_counts_only_orders_that_are_sales(catalogue):
 
 def test_has_orders_counts_any_line(catalogue):
     OrderLineFactory(product=catalogue["site"], order=OrderFactory(status=OrderStatus.CANCELLED))
+    OrderLineFactory(product=catalogue["own"], order=OrderFactory(status=OrderStatus.PAID))
+    recount_units_sold()
     flags = dict(Product.objects.with_has_orders().values_list("sku", "has_orders"))
-    assert flags == {"TEE-RED": False, "TEE-BLUE": False, "MUG-1": True, "MUG-2": False, "OLD-1": False}
+    assert flags == {"TEE-RED": True, "TEE-BLUE": False, "MUG-1": True, "MUG-2": False, "OLD-1": False}
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from unfold.decorators import display
 
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_lists import ListColumnsMixin
 from backoffice.admin_site import EstimatedCountPaginator
 from inventory.admin.filters import DateRangeFilter
 from inventory.models import Product
@@ -65,7 +66,7 @@ class OrderLineInline(TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
+class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     list_display = [
         "number_display",
         "customer",
@@ -77,6 +78,8 @@ class OrderAdmin(OrderActionsMixin, TrackedAdmin, ModelAdmin, ImportExportAdminM
         "total_display",
     ]
     list_select_related = ["customer"]
+    list_columns = ["number", "status", "placed_at", "discount_rate", "customer__first_name", "customer__last_name",
+                    "customer__email"]  # fmt: skip
     list_filter = [
         ("status", ChoicesDropdownFilter),
         RevenueFilter,

@@ -1,0 +1,24 @@
+"""Changelist pages that read only the columns they show."""
+
+
+class ListColumnsMixin:
+    """``list_columns``: the fields a changelist page reads (``QuerySet.only``), on GET only.
+
+    Django's changelist selects every column of the model and of each ``list_select_related``
+    model; turning a 500-row page's unused columns (timestamps, addresses, notes...) into Python
+    objects cost more than its SQL (bench/RESULTS.md, table 1). Actions (POST) and every other view
+    (change form, autocomplete, export) keep whole rows. The query-count tests of each list catch a
+    column shown but not listed here: reading it would cost a query per row.
+    """
+
+    list_columns = ()
+
+    def changelist_view(self, request, extra_context=None):
+        request.reads_list_columns = request.method == "GET"
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.list_columns and getattr(request, "reads_list_columns", False):
+            queryset = queryset.only(*self.list_columns)
+        return queryset
