@@ -1,5 +1,7 @@
 """7. ``place_order`` from 8 concurrent clients on one hot product, against a bare conditional UPDATE.
 
+Each client orders for a customer of its own (shoppers differ; the product is what they share).
+
 Clients are processes (like gunicorn workers), each with its own database connection, started
 together at a barrier. The service does everything an order needs (lock, price, order, line,
 stock movement, history); the baseline is only ``UPDATE ... SET stock = stock - 1 WHERE id = %s
@@ -20,7 +22,7 @@ HOT_STOCK = 1_000_000_000
 CONDITIONAL_UPDATE = "UPDATE inventory_product SET stock = stock - 1 WHERE id = %s AND stock >= 1"
 
 
-def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count, lock_first=False):
+def _place_orders(barrier, results, client, product_pk, customer_pks, user_pk, count, lock_first=False):
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -30,7 +32,8 @@ def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count, loc
 
     try:
         product = Product.objects.get(pk=product_pk)
-        customer = Customer.objects.get(pk=customer_pk)
+        # Each client is another shopper: the hot spot is the product, not one customer's row.
+        customer = Customer.objects.get(pk=customer_pks[client])
         user = get_user_model().objects.get(pk=user_pk)
         barrier.wait()
         for _ in range(count):
@@ -48,7 +51,7 @@ def _place_orders(barrier, results, product_pk, customer_pk, user_pk, count, loc
         connections.close_all()
 
 
-def _conditional_updates(barrier, results, product_pk, count):
+def _conditional_updates(barrier, results, client, product_pk, count):
     try:
         with connections["default"].cursor() as cursor:
             cursor.execute("SELECT 1")  # connect before the start line
@@ -69,7 +72,7 @@ def _race(clients, target, args, expected):
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(clients + 1), context.Queue()
     connections.close_all()  # never share a connection with the children
-    procs = [context.Process(target=target, args=(barrier, results, *args)) for _ in range(clients)]
+    procs = [context.Process(target=target, args=(barrier, results, client, *args)) for client in range(clients)]
     for proc in procs:
         proc.start()
     barrier.wait(timeout=120)
@@ -91,9 +94,9 @@ def run(ctx):
     from orders.models import Customer
 
     product = Product.objects.published().filter(allow_backorder=False).order_by("pk").first()
-    customer = Customer.objects.order_by("pk").first()
-    if product is None or customer is None:
-        raise NotRun("no published product or no customer in the bench data")
+    customer_pks = list(Customer.objects.order_by("pk").values_list("pk", flat=True)[: ctx.scale.clients])
+    if product is None or len(customer_pks) < ctx.scale.clients:
+        raise NotRun("no published product or too few customers in the bench data")
     scale = ctx.scale
     clients = scale.clients
     saved_stock, saved_units_sold = product.stock, product.units_sold
@@ -107,11 +110,11 @@ def run(ctx):
         orders = clients * scale.orders_per_client
         updates = clients * scale.updates_per_client
         for _ in range(runs):
-            args = (product.pk, customer.pk, ctx.user.pk, scale.orders_per_client)
+            args = (product.pk, customer_pks, ctx.user.pk, scale.orders_per_client)
             service_rates.append(orders / _race(clients, _place_orders, args, orders))
             args = (product.pk, scale.updates_per_client)
             update_rates.append(updates / _race(clients, _conditional_updates, args, updates))
-            args = (product.pk, customer.pk, ctx.user.pk, scale.orders_per_client, True)
+            args = (product.pk, customer_pks, ctx.user.pk, scale.orders_per_client, True)
             before_rates.append(orders / _race(clients, _place_orders, args, orders))
         placed = ctx.scalar("SELECT count(*) FROM orders_order WHERE id > %s", [last_order])
         stock = ctx.scalar("SELECT stock FROM inventory_product WHERE id = %s", [product.pk])
@@ -121,7 +124,7 @@ def run(ctx):
         )
     finally:
         saved = (saved_stock, saved_units_sold)
-        _clean_up(ctx, product.pk, customer.pk, saved, last_order, last_movement, last_history)
+        _clean_up(ctx, product.pk, customer_pks, saved, last_order, last_movement, last_history)
     expected_orders = 2 * orders * runs  # the service as it is, and with the lock taken first
     if placed != expected_orders or movements != -expected_orders:
         raise BenchFailure(f"{placed} orders and {movements} units of stock movements for {expected_orders} orders")
@@ -153,7 +156,7 @@ def run(ctx):
     )
 
 
-def _clean_up(ctx, product_pk, customer_pk, saved, last_order, last_movement, last_history):
+def _clean_up(ctx, product_pk, customer_pks, saved, last_order, last_movement, last_history):
     """Remove what the run wrote (orders, lines, movements, history); the product gets its stock and units
     sold back, the customer its order figures."""
     from orders.services import recount_customer_stats
@@ -179,4 +182,4 @@ def _clean_up(ctx, product_pk, customer_pk, saved, last_order, last_movement, la
                 "units_sold": saved_units_sold,
             },
         )
-    recount_customer_stats([customer_pk])
+    recount_customer_stats(customer_pks)
