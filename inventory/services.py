@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.bulk import BulkResult
+from backoffice.db import update_rows
 from backoffice.errors import ServiceError
 from backoffice.history import history_insert_sql, history_params, record_history_from_rows, snapshot_insert_sqls
-from backoffice.importing.pgcopy import update_rows
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
