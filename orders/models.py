@@ -105,6 +105,15 @@ class OrderNumber(models.Model):
 
 class Order(TimeStampedModel):
     Status = OrderStatus
+    # Where the order goes: the admin's "Shipping" section and the API show these, in this order.
+    SHIPPING_FIELDS = (
+        "shipping_name",
+        "shipping_line1",
+        "shipping_line2",
+        "shipping_city",
+        "shipping_postcode",
+        "shipping_country",
+    )
 
     number = models.CharField(_("number"), max_length=32, unique=True)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")

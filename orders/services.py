@@ -167,7 +167,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
 def _shipping_fields(customer, shipping):
     shipping = dict(shipping or {})
     shipping.setdefault("shipping_name", customer.full_name)
-    return {key: value for key, value in shipping.items() if key.startswith("shipping_")}
+    return {key: value for key, value in shipping.items() if key in Order.SHIPPING_FIELDS}
 
 
 @transaction.atomic

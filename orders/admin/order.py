@@ -28,14 +28,6 @@ STATUS_LABELS = {
     OrderStatus.CANCELLED: "danger",
     OrderStatus.REFUNDED: "danger",
 }
-SHIPPING_FIELDS = [
-    "shipping_name",
-    "shipping_line1",
-    "shipping_line2",
-    "shipping_city",
-    "shipping_postcode",
-    "shipping_country",
-]
 
 
 def _is_draft(order):
@@ -115,9 +107,9 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
             return [
                 (_("Order"), {"fields": order_fields}),
                 (_("Totals"), {"fields": totals}),
-                (_("Shipping"), {"fields": SHIPPING_FIELDS}),
+                (_("Shipping"), {"fields": Order.SHIPPING_FIELDS}),
             ]
-        return [(_("Order"), {"fields": order_fields}), (_("Shipping"), {"fields": SHIPPING_FIELDS})]
+        return [(_("Order"), {"fields": order_fields}), (_("Shipping"), {"fields": Order.SHIPPING_FIELDS})]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["number", "current_status", "placed_at", "created_by"]
