@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
+from django.utils.text import smart_split, unescape_string_literal
 
 from orders.choices import REVENUE_STATUSES, OrderStatus
 from orders.pricing import RATE_FIELD, discount_rate_expression
@@ -128,13 +129,12 @@ class OrderQuerySet(models.QuerySet):
         index on PostgreSQL (orders/migrations/0004), where an OR across the customer join scans every
         order. No join, so no duplicate rows.
         """
-        from django.db.models import Q
-        from django.utils.text import smart_split, unescape_string_literal
-
         Customer = _model("Customer")
         orders = self
         for word in smart_split(text or ""):
-            word = unescape_string_literal(word) if word[0] in "\"'" else word
+            # As the admin's own search: only a closed quote is a phrase; '"abc' is searched as typed.
+            if word.startswith(('"', "'")) and word[0] == word[-1]:
+                word = unescape_string_literal(word)
             if not word:
                 continue
             customers = Customer.objects.filter(Q(email__icontains=word) | Q(last_name__icontains=word))

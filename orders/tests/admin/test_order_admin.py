@@ -53,6 +53,8 @@ def test_columns(boss_client, sales):
         ({"q": "archer a2"}, ["a2"]),
         ({"q": "COLE"}, ["c1"]),
         ({"q": "nobody"}, []),
+        ({"q": '"archer"'}, ["a1", "a2"]),
+        ({"q": '"archer'}, []),  # an unclosed quote is searched as typed, not a 500
     ],
 )
 def test_filters(boss_client, sales, params, expected):
