@@ -16,14 +16,13 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Product
-from orders import reports  # orders_by_status
+from orders import reports
 from orders.admin.order import STATUS_LABELS
 from orders.choices import OrderStatus
 from orders.models import Customer, Order, OrderLine
@@ -86,16 +85,9 @@ def daily_revenue(today):
     """``{date: Day}`` for the ``DAILY_DAYS`` days ending today that had revenue (one query)."""
     start = day_start(today - timedelta(days=DAILY_DAYS - 1))
     end = day_start(today + timedelta(days=1))
-    rows = (
-        Order.objects.revenue()
-        .placed_between(start, end)
-        .with_totals()
-        .annotate(day=TruncDate("placed_at"))
-        .order_by()
-        .values("day")
-        .annotate(v=Sum("total"), n=Count("pk"))
-    )
-    return {row["day"]: Day(revenue=Decimal(row["v"] or 0), orders=row["n"]) for row in rows}
+    return {
+        day: Day(revenue=revenue, orders=orders) for day, (revenue, orders) in reports.daily_revenue(start, end).items()
+    }
 
 
 def _days_total(by_day, last_day, days):

@@ -36,14 +36,22 @@ def orders_by_status(start=None, end=None):
     return {status: counts.get(status, 0) for status in OrderStatus.values}
 
 
-def revenue_by_day(start, end):
-    """``[(date, revenue)]`` for each day in [start, end) that had revenue."""
+def daily_revenue(start, end):
+    """``{date: (revenue, order count)}`` for each day in [start, end) that had revenue (one query).
+
+    The revenue is the unrounded sum of the day's order totals, so that sums over several days
+    can be rounded once, as ``revenue_between`` rounds (the dashboard adds the days up).
+    """
     rows = (
         _revenue_orders(start, end)
         .annotate(day=TruncDate("placed_at"))
         .order_by()
         .values("day")
-        .annotate(v=Sum("total"))
-        .order_by("day")
+        .annotate(v=Sum("total"), n=Count("pk"))
     )
-    return [(row["day"], round_money(row["v"])) for row in rows]
+    return {row["day"]: (Decimal(row["v"] or 0), row["n"]) for row in rows}
+
+
+def revenue_by_day(start, end):
+    """``[(date, revenue)]`` for each day in [start, end) that had revenue."""
+    return [(day, round_money(revenue)) for day, (revenue, _n) in sorted(daily_revenue(start, end).items())]

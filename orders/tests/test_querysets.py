@@ -147,6 +147,12 @@ def test_reports(shop):
     }
     days = reports.revenue_by_day(start, end)
     assert [amount for _, amount in days] == [Decimal("40.48"), Decimal("8.50")]
+    # The same days with their order counts, unrounded (the dashboard adds days up, then rounds).
+    daily = reports.daily_revenue(start, end)
+    assert [(day, round(revenue, 2), n) for day, (revenue, n) in sorted(daily.items())] == [
+        (days[0][0], Decimal("40.48"), 1),
+        (days[1][0], Decimal("8.50"), 1),
+    ]
 
 
 def test_line_amount(shop):
