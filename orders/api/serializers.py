@@ -174,7 +174,7 @@ class OrderCreateSerializer(serializers.Serializer):
         return resolved
 
     def shipping(self):
-        return {name: value for name, value in self.validated_data.items() if name.startswith("shipping_")}
+        return {name: value for name, value in self.validated_data.items() if name in Order.SHIPPING_FIELDS}
 
 
 class TransitionSerializer(serializers.Serializer):
