@@ -41,6 +41,9 @@ UPLOAD_NAME = re.compile(r"^(\d+)-[0-9a-f]{32}$")
 UPLOAD_GONE = _("The checked file is no longer available; upload it again.")
 COLUMN_LABEL = _("%(label)s (column %(column)s)")
 IGNORED_PARAMS = {"_changelist_filters", "p", "o", "_to_field", "_popup", "e"}
+# The export page counts the rows it will write up to this many, then says "more than": an
+# unfiltered order export counted 5M lines in 1.5 s on the bench DB at every page view (5 ms capped).
+EXPORT_COUNT_UP_TO = 10_000
 
 
 def _resource_class(model, names, labels=None):
@@ -214,11 +217,14 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
     def init_request_context_data(self, request, form):
         context = super().init_request_context_data(request, form)
         exporter = exporter_for(self.io_key)
+        rows = exporter.queryset(self.get_export_queryset(request)).order_by()[: EXPORT_COUNT_UP_TO + 1]
+        count = count_rows(exporter, rows)
         context.update(
             title=_("Export %(name)s") % {"name": self.opts.verbose_name_plural},
             crumb=_("Export"),
             export_filters=_filters(request),
-            export_count=count_rows(exporter, exporter.queryset(self.get_export_queryset(request))),
+            export_count=min(count, EXPORT_COUNT_UP_TO),
+            export_count_more=count > EXPORT_COUNT_UP_TO,
             export_noun=exporter.row_noun(),
         )
         return context
