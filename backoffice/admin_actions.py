@@ -10,8 +10,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.forms import BaseDialogForm
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from backoffice.errors import ServiceError
@@ -31,6 +34,28 @@ class ReasonForm(forms.Form):
         help_text=_("Kept in the history of every changed row."),
         widget=UnfoldAdminTextInputWidget,
     )
+
+
+class ReasonDialogForm(BaseDialogForm):
+    """The dialog of a detail-page action: one optional reason, kept in the object's history.
+
+    Subclasses set ``reason_help_text`` to name the history it goes to.
+    """
+
+    reason_help_text = _("Optional; kept in the history.")
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False, widget=UnfoldAdminTextInputWidget)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = self.reason_help_text
+
+
+def redirect_to_change_page(request, obj):
+    """Back to ``obj``'s change page after a detail action; unfold's dialogs post through htmx."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    if request.headers.get("HX-Request"):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return HttpResponseRedirect(url)
 
 
 def form_action(modeladmin, request, queryset, *, form_class, title, perform, intro="", danger=False):

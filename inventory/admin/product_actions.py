@@ -1,18 +1,13 @@
 """Bulk and detail actions of the product admin; each one calls a service in inventory.services."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import ActionLocation
-from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.enums import ActionVariant
-from unfold.forms import BaseDialogForm
-from unfold.widgets import UnfoldAdminTextInputWidget
 
-from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.admin_actions import ReasonDialogForm, ReasonForm, form_action, redirect_to_change_page, result_level
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from inventory import services
@@ -36,14 +31,8 @@ class _EmptyForm(ReasonForm):
         self.fields["reason"].required = False
 
 
-class StatusDialogForm(BaseDialogForm):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional; kept in the product's history."),
-        widget=UnfoldAdminTextInputWidget,
-    )
+class StatusDialogForm(ReasonDialogForm):
+    reason_help_text = _("Optional; kept in the product's history.")
 
 
 def _status_detail_action(name, service, verb, verb_label, label, permission):
@@ -56,7 +45,7 @@ def _status_detail_action(name, service, verb, verb_label, label, permission):
             reason += f": {form.cleaned_data['reason']}"
         result = service(products=[product], user=request.user, reason=reason)
         self.message_user(request, result.summary(NOUN, verb_label), result_level(result))
-        return _back_to(request, product)
+        return redirect_to_change_page(request, product)
 
     run.__name__ = name
     return action(
@@ -64,13 +53,6 @@ def _status_detail_action(name, service, verb, verb_label, label, permission):
         permissions=[permission],
         dialog={"title": label, "form_class": StatusDialogForm, "form_submit_text": label},
     )(run)
-
-
-def _back_to(request, product):
-    url = reverse("admin:inventory_product_change", args=[product.pk])
-    if request.headers.get("HX-Request"):
-        return HttpResponse(headers={"HX-Redirect": url})
-    return HttpResponseRedirect(url)
 
 
 class ProductActionsMixin:
@@ -234,4 +216,4 @@ class ProductActionsMixin:
         messages.success(
             request, ADJUSTED % {"product": product, "delta": form.cleaned_data["delta"], "stock": product.stock}
         )
-        return _back_to(request, product)
+        return redirect_to_change_page(request, product)

@@ -184,15 +184,21 @@ def test_delete_page_goes_through_the_service(boss_client, superuser, catalogue)
 def test_detail_status_buttons_call_the_services(boss_client, superuser, catalogue):
     hat = catalogue["hat"]
     url = reverse("admin:inventory_product_publish_detail", args=[hat.pk])
-    assert boss_client.get(url).status_code == 200  # the dialog; nothing changes on GET
+    dialog = boss_client.get(url)  # the dialog; nothing changes on GET
+    assert dialog.status_code == 200 and "Optional; kept in the product's history." in dialog.content.decode()
     assert _status(hat) == ProductStatus.DRAFT
-    assert boss_client.post(url, {"reason": "spring range", "_form_submitted": "1"}).status_code == 302
+    response = boss_client.post(url, {"reason": "spring range", "_form_submitted": "1"})
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("admin:inventory_product_change", args=[hat.pk]),
+    )
     product = Product.objects.get(pk=hat.pk)
     assert (product.status, product.published_at is not None) == (ProductStatus.PUBLISHED, True)
     history = _last_history(hat)
     assert (history.history_user, history.history_change_reason) == (superuser, "published in admin: spring range")
     archive = reverse("admin:inventory_product_archive_detail", args=[hat.pk])
-    boss_client.post(archive, {"reason": "", "_form_submitted": "1"})
+    response = boss_client.post(archive, {"reason": "", "_form_submitted": "1"}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == reverse("admin:inventory_product_change", args=[hat.pk])
     assert _status(hat) == ProductStatus.ARCHIVED
 
 
