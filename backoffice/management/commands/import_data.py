@@ -7,17 +7,21 @@ Exits non-zero when the import was refused.
 import os
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from backoffice.importing.engine import IMPORTERS, import_file
+from backoffice.importing.engine import IMPORTERS, import_file, importer_for
 from backoffice.importing.reading import FILE_TOO_LARGE, FORMATS, human_size
 
 MAX_ERRORS_SHOWN = 200
 USER_REQUIRED = (
     "Say who imports with --user <username>: every imported row's history records the importing user. "
     "(--dry-run needs no user.)"
+)
+NOT_PERMITTED = (
+    "{user} may not import {models}: the admin's import needs {missing}. Give the permissions in the admin, "
+    "or import as a user who has them."
 )
 
 
@@ -35,6 +39,8 @@ class Command(BaseCommand):
         if not user and not dry_run:
             raise CommandError(USER_REQUIRED)
         acting = self.acting_user(user)
+        if acting is not None:
+            self.check_permissions(model, acting)
         if not os.path.isfile(file):
             raise CommandError(f"No such file: {file}")
         size = os.path.getsize(file)
@@ -64,6 +70,18 @@ class Command(BaseCommand):
             return get_user_model().objects.get_by_natural_key(username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user named {username!r}; --user takes an existing username.") from None
+
+    def check_permissions(self, model, user):
+        """The admin's rule: importing needs the model's import, add and change permissions."""
+        opts = importer_for(model).model._meta
+        needed = [f"{opts.app_label}.{get_permission_codename(action, opts)}" for action in ("import", "add", "change")]
+        missing = [perm for perm in needed if not user.has_perm(perm)]
+        if missing:
+            raise CommandError(
+                NOT_PERMITTED.format(
+                    user=user.get_username(), models=opts.verbose_name_plural, missing=", ".join(missing)
+                )
+            )
 
     def print_report(self, report):
         for line in report.notes:

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from backoffice.tests.admin_support import user_with_perms
 from backoffice.tests.io.helpers import csv_bytes
 from inventory.models import Product
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
@@ -29,6 +30,12 @@ def good_csv(tmp_path):
     return path
 
 
+@pytest.fixture
+def staff_user(db):
+    """The clerk may import products in the admin, so from the command line too."""
+    return user_with_perms("clerk", "inventory.import_product", "inventory.add_product", "inventory.change_product")
+
+
 def test_import_writes_with_history_by_the_given_user(good_csv, staff_user):
     out, _err = call("import_data", "product", str(good_csv), "--user", "clerk")
     assert "note: Column(s) ignored, not known for products: colour." in out
@@ -36,6 +43,17 @@ def test_import_writes_with_history_by_the_given_user(good_csv, staff_user):
     assert out.strip().endswith("goods.csv imported: 1 new, 0 updated, 0 unchanged products.")
     record = Product.objects.get(sku="A-10").history.get()
     assert (record.history_user, record.history_change_reason) == (staff_user, "import goods.csv")
+
+
+def test_import_needs_the_permissions_the_admin_asks_for(good_csv):
+    user_with_perms("viewer", "inventory.import_product", "inventory.view_product")
+    with pytest.raises(CommandError) as refused:
+        call("import_data", "product", str(good_csv), "--user", "viewer")
+    assert str(refused.value) == (
+        "viewer may not import products: the admin's import needs inventory.add_product, inventory.change_product. "
+        "Give the permissions in the admin, or import as a user who has them."
+    )
+    assert not Product.objects.exists()
 
 
 def test_dry_run_writes_nothing(good_csv):
