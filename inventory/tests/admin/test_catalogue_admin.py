@@ -16,6 +16,7 @@ from backoffice.tests.admin_support import (
 )
 from inventory.models import Category, Product, StockMovement, Tag
 from inventory.services import adjust_stock
+from inventory.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +187,33 @@ def test_product_page_has_one_row_of_tabs_and_untitled_movement_rows(boss_client
     assert RecentStockMovementInline.tab and not RecentStockMovementInline.show_title
     html = boss_client.get(change_url(catalogue["shirt"])).content.decode()
     assert "StockMovement object" not in html and "activeFieldsetTab" not in html
+
+
+def _movement_list_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(changelist_url(StockMovement))
+    assert response.status_code == 200
+    return len(queries), len(result_pks(response))
+
+
+def test_stock_movement_list_query_count_does_not_grow_with_rows(boss_client, superuser):
+    from orders.tests.factories import OrderFactory
+
+    order = OrderFactory()
+    products = [ProductFactory(stock=5) for _ in range(3)]
+
+    def movements(count):
+        for n in range(count):
+            StockMovement.objects.create(
+                product=products[n % 3], delta=1, stock_after=5, reason="restock", order=order, user=superuser
+            )
+
+    movements(2)
+    small, shown_small = _movement_list_queries(boss_client)
+    movements(20)
+    large, shown_large = _movement_list_queries(boss_client)
+    assert (shown_small, shown_large) == (2, 22)
+    assert small == large
