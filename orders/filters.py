@@ -16,7 +16,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 class CustomerFilter(django_filters.FilterSet):
     tier = django_filters.ChoiceFilter(choices=CustomerTier.choices, help_text=_("regular, silver, gold or vip"))
-    has_orders = BooleanChoiceFilter(field_name="has_orders", help_text=_("Has placed at least one order"))
+    has_orders = BooleanChoiceFilter(method="filter_has_orders", help_text=_("Has placed at least one order"))
     ordered_since = IsoDateTimeFilter(
         method="filter_ordered_since", help_text=_("Placed an order at or after (ISO 8601)")
     )
@@ -24,6 +24,11 @@ class CustomerFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = ["tier", "has_orders", "ordered_since"]
+
+    def filter_has_orders(self, queryset, name, value):
+        # On the stored order_count (indexed), not on the annotation computed from it.
+        # A method replaces BooleanChoiceFilter.filter, so the value is still the text "true"/"false".
+        return queryset.have_ordered() if value in (True, "true") else queryset.never_ordered()
 
     def filter_ordered_since(self, queryset, name, value):
         return queryset.ordered_since(value)

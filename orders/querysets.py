@@ -72,6 +72,10 @@ class CustomerQuerySet(models.QuerySet):
     def never_ordered(self):
         return self.filter(order_count=0)
 
+    def have_ordered(self):
+        """Customers with at least one placed order (on the stored, indexed ``order_count``)."""
+        return self.filter(order_count__gt=0)
+
 
 class OrderQuerySet(models.QuerySet):
     def with_totals(self):
