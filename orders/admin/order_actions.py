@@ -7,15 +7,12 @@ the list offers one bulk action whose form lists the statuses reachable from the
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.options import ActionLocation
-from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
-from unfold.forms import BaseDialogForm
-from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
+from unfold.widgets import UnfoldAdminSelectWidget
 
-from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.admin_actions import ReasonDialogForm, ReasonForm, form_action, redirect_to_change_page, result_level
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from orders.choices import ALLOWED_TRANSITIONS, OrderStatus
@@ -45,14 +42,8 @@ ICONS = {
 }
 
 
-class TransitionDialogForm(BaseDialogForm):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional; kept in the order's history."),
-        widget=UnfoldAdminTextInputWidget,
-    )
+class TransitionDialogForm(ReasonDialogForm):
+    reason_help_text = _("Optional; kept in the order's history.")
 
 
 class BulkTransitionForm(ReasonForm):
@@ -77,10 +68,7 @@ def _transition_action(to_status):
             messages.error(request, error.message)
         else:
             messages.success(request, MOVED % {"number": order.number, "status": label.lower()})
-        url = reverse("admin:orders_order_change", args=[order.pk])
-        if request.headers.get("HX-Request"):
-            return HttpResponse(headers={"HX-Redirect": url})
-        return HttpResponseRedirect(url)
+        return redirect_to_change_page(request, order)
 
     # The name must be set before decorating: unfold matches it against actions_detail.
     run.__name__ = f"mark_{to_status}"
