@@ -1,6 +1,7 @@
 """Small callbacks the Unfold settings point at: environment label, sidebar, badges, command search."""
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.urls import reverse, reverse_lazy
@@ -199,7 +200,10 @@ def _capped_or_estimated_rows(queryset, exact_up_to):
     if connection.vendor != "postgresql":
         return None, False
     rows_query = queryset.order_by().values("pk")
-    sql, params = rows_query.query.sql_with_params()
+    try:
+        sql, params = rows_query.query.sql_with_params()
+    except EmptyResultSet:
+        return 0, False  # a filter no row can match (``pk__in=[]``): Django counts nothing either
     # The function EXPLAINs the list's own query, built and quoted by Django, as text.
     text = connection.ops.compose_sql(sql, params)
     with connection.cursor() as cursor:
