@@ -1,4 +1,4 @@
-"""Real concurrent transactions on PostgreSQL: row locks, not luck, keep stock right."""
+"""Real concurrent transactions on PostgreSQL and MariaDB: row locks, not luck, keep stock right."""
 
 import threading
 from decimal import Decimal
@@ -15,14 +15,8 @@ from orders.tests.factories import CustomerFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.postgres,
+    pytest.mark.row_locks,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises all writers, so it cannot show row-lock behaviour; runs on PostgreSQL")
 
 
 def run_concurrently(jobs):

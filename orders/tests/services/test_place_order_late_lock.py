@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from backoffice.errors import ServiceError
 from inventory.choices import ProductStatus
@@ -37,12 +37,14 @@ def test_a_product_unpublished_after_its_price_was_read_refuses_the_order(monkey
     assert (Order.objects.count(), OrderLine.objects.count(), StockMovement.objects.count()) == (0, 0, 0)
 
 
-@pytest.mark.postgres
+@pytest.mark.row_locks
 @pytest.mark.django_db(transaction=True)
 def test_an_order_line_is_written_while_another_order_holds_the_stock_lock(staff_user):
-    """FOR NO KEY UPDATE: an order line's foreign-key check does not wait for the stock lock."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row lock modes are PostgreSQL's")
+    """FOR NO KEY UPDATE: an order line's foreign-key check does not wait for the stock lock.
+
+    MariaDB has no such lock mode: there the line's foreign-key check waits for the lock, which is
+    why ``place_order`` takes it before writing lines there (test_lock_order.py).
+    """
     product = ProductFactory(sku="LATE-2")
     customer = CustomerFactory()
     locked, release = threading.Event(), threading.Event()
@@ -62,10 +64,21 @@ def test_an_order_line_is_written_while_another_order_holds_the_stock_lock(staff
         assert locked.wait(10)
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '2s'")
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                else:
+                    cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
             order = Order.objects.create(number="ORD-LATE-2", customer=customer)
-            OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=1)  # no lock timeout
+            if connection.vendor == "postgresql":
+                OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=1)  # no lock timeout
+            else:
+                with pytest.raises(OperationalError, match="Lock wait timeout"):
+                    OrderLine.objects.create(order=order, product=product, quantity=1, unit_price=1)
+                transaction.set_rollback(True)
     finally:
         release.set()
         holder.join()
+    if connection.vendor != "postgresql":
+        assert OrderLine.objects.filter(product=product).count() == 0
+        return
     assert OrderLine.objects.filter(order__number="ORD-LATE-2", product=product).count() == 1
