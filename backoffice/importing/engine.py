@@ -5,13 +5,16 @@ then writes in bulk (``write``) inside one transaction. A dry run stops after ``
 writes nothing at all, so the preview and the real run give the same answer.
 """
 
+from collections import defaultdict
+
+from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.errors import ServiceError
-from backoffice.importing.reading import read_bytes, read_upload
-from backoffice.importing.report import ImportFileError, ImportReport
+from backoffice.importing.reading import FORMULA_CELL, read_bytes, read_upload
+from backoffice.importing.report import ImportFileError, ImportReport, RowError
 
 MISSING_COLUMNS = _("Required column(s) missing: %(columns)s. The file has: %(found)s.")
 UNKNOWN_COLUMNS = _("Column(s) ignored, not known for %(noun)s: %(columns)s.")
@@ -82,6 +85,20 @@ class Importer:
 
         return check
 
+    def stored_pairs(self, column, texts):
+        """``{(key in lower case, text)}`` for rows whose ``column`` holds one of ``texts`` now."""
+        try:
+            field = self.model._meta.get_field(column)
+        except FieldDoesNotExist:
+            return set()
+        if field.is_relation or not field.concrete or not self.key:
+            return set()
+        texts, pairs = sorted(texts), set()
+        for start in range(0, len(texts), 500):
+            rows = self.model.objects.filter(**{f"{column}__in": texts[start : start + 500]})
+            pairs.update((str(k).strip().lower(), v) for k, v in rows.values_list(self.key, column))
+        return pairs
+
     def prepare(self, table):
         raise NotImplementedError
 
@@ -110,11 +127,28 @@ def relax_commit():
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def refuse_new_formulas(importer, table):
+    """A formula read back from an inert quote (``'=1+1``) is taken only where the row already holds
+    it: the round trip of our own export. Any other file cannot bring a formula in that way."""
+    if not table.quoted:
+        return
+    rows = dict(table.rows)
+    by_column = defaultdict(dict)
+    for line, column in table.quoted:
+        by_column[column][line] = rows[line][column]
+    for column, texts in by_column.items():
+        kept = importer.stored_pairs(column, set(texts.values()))
+        for line, text in texts.items():
+            if (str(rows[line].get(importer.key, "")).strip().lower(), text) not in kept:
+                table.errors.append(RowError(line, table.labels[column], FORMULA_CELL % {"value": text[:40]}))
+
+
 def run_import(importer, table, *, dry_run=True):
     """Validate every row; write only when nothing is wrong and this is not a dry run."""
     report = importer.report
     report.dry_run = dry_run
     report.rows = len(table.rows)
+    refuse_new_formulas(importer, table)
     table = importer.adapt(table)
     report.errors.extend(table.errors)
     if table.errors:

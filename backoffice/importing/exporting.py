@@ -1,7 +1,8 @@
 """Exports that stream: rows come from ``.iterator(chunk_size)``, never a whole file in memory.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return)
-get a leading quote, in CSV and XLSX alike; numbers are never touched, so -5 stays a number.
+Cells that a spreadsheet could run as a formula (`backoffice.importing.formulas`: = + - @ also
+after spaces and NFKC, a tab or carriage return in front) get a leading quote, in CSV and XLSX
+alike; numbers are never touched, so -5 stays a number.
 
 On PostgreSQL, a CSV export whose columns all say how the database writes their cell
 (``Column.sql``) is written by ``COPY (SELECT ...) TO STDOUT WITH (FORMAT csv)`` instead of
@@ -22,7 +23,7 @@ from django.db.models import CharField, F, Func
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from backoffice.importing.reading import DANGEROUS_STARTS
+from backoffice.importing.formulas import could_run_sql, inert
 
 CHUNK = 2000
 BOM = "\ufeff"
@@ -45,10 +46,6 @@ class Column:
     sql: object = None  # optional: the cell's text computed by PostgreSQL (``SQLCell``), for COPY
 
 
-def _sql_char(char):
-    return {"\t": r"E'\t'", "\r": r"E'\r'"}.get(char, f"'{char}'")
-
-
 class SQLCell(Func):
     """The text ``cell()`` gives a value, computed in SQL; NULL stands for an empty cell.
 
@@ -58,12 +55,8 @@ class SQLCell(Func):
 
     output_field = CharField()
     TEMPLATES = {
-        # safe_text(str(value))
-        "text": (
-            "NULLIF(CASE WHEN left({0}::text, 1) IN ("
-            + ", ".join(_sql_char(c) for c in DANGEROUS_STARTS)
-            + ") THEN '''' ELSE '' END || {0}::text, '')"
-        ),
+        # inert(str(value))
+        "text": "NULLIF(CASE WHEN " + could_run_sql("{0}::text") + " THEN '''' ELSE '' END || {0}::text, '')",
         # str(int), str(Decimal): a numeric keeps its scale (5.50 -> '5.50') as Django's Decimal does
         "number": "({0})::text",
         # Decimal(value).quantize(10 ** -places, ROUND_HALF_UP): both round halves away from zero
@@ -86,12 +79,6 @@ class SQLCell(Func):
         return template.format(f"({sql})", places=self.places), list(params) * template.count("{0}")
 
 
-def safe_text(value):
-    if value and value[0] in DANGEROUS_STARTS:
-        return "'" + value
-    return value
-
-
 def cell(value, *, xlsx=False):
     if value is None:
         return ""
@@ -102,7 +89,7 @@ def cell(value, *, xlsx=False):
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return value.replace(tzinfo=None) if xlsx else value.isoformat(timespec="seconds")
-    return safe_text(str(value))
+    return inert(str(value))
 
 
 class Exporter:

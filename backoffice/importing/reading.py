@@ -1,7 +1,8 @@
 """Turn an uploaded or local file into rows, refusing what cannot be read safely.
 
 Shared by the admin and ``manage.py import_data``. A file-level problem raises
-``ImportFileError`` with a message for the user; a formula in a cell is a row error.
+``ImportFileError`` with a message for the user; a formula in a cell (``formulas.could_run``) or a
+TRUE/FALSE XLSX cell outside a yes/no column is a row error.
 """
 
 import csv
@@ -14,12 +15,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.importing.formulas import could_run, quoted_formula
 from backoffice.importing.report import ImportFileError, RowError
 
 FORMATS = ("csv", "xlsx")
 XLSX_MAGIC = b"PK\x03\x04"
-# A leading quote is how our own export makes these inert; an import takes it off again.
-DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 FILE_TOO_LARGE = _("The file is %(size)s; the largest file an import accepts is %(limit)s.")
 FILE_EMPTY = _("The file is empty.")
@@ -34,6 +34,23 @@ XLSX_AS_CSV = _("The file is an XLSX workbook, not CSV; choose the XLSX format."
 UNKNOWN_FORMAT = _("Unknown file format %(format)s; use csv or xlsx.")
 FORMULA_CELL = _("the cell holds a formula (%(value)s); imports refuse formulas. Put the plain value in the cell.")
 DUPLICATE_HEADER = _("The column %(column)s appears twice in the header.")
+TOO_MANY_COLUMNS = _("The header has more than %(limit)d columns; an import file has at most %(limit)d.")
+UNREADABLE_CSV = _("The file is not readable CSV (%(detail)s). Save it again as CSV and import it again.")
+XML_DECLARATIONS = _(
+    "The workbook holds an XML document type or entity declaration (in %(part)s), which spreadsheet programs "
+    "never write and which can make a file expand or read other files; it was not read. Save it again "
+    "from your spreadsheet program."
+)
+BOOLEAN_CELL = _("the cell holds TRUE/FALSE; only allow_backorder takes yes/no. Enter the value itself.")
+
+MAX_COLUMNS = 200
+NOTHING_REFUSED = {}  # a CSV cell is text: only its content can refuse it
+# Columns whose XLSX cells may be TRUE/FALSE; in any other column a boolean is a mistake (price 1.00).
+BOOLEAN_COLUMNS = frozenset({"allow_backorder"})
+# Declarations defusedxml forbids (DTDs, entities, external references), in the encodings XML allows.
+XML_FORBIDDEN = [
+    word.encode(codec) for word in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
+]
 
 
 @dataclass
@@ -43,7 +60,10 @@ class Table:
     headers: list  # column keys (normalised)
     labels: dict  # key -> header text as in the file
     rows: list
-    errors: list = field(default_factory=list)  # RowError for formula cells
+    errors: list = field(default_factory=list)  # RowError for refused cells (formulas, TRUE/FALSE)
+    # (line, key) of cells read back from an inert quote (``'=1+1``); the engine takes them only
+    # where they keep the value the database holds (a round trip of our own export).
+    quoted: list = field(default_factory=list)
 
 
 def column_key(header):
@@ -111,6 +131,8 @@ def _decode(data):
 
 def _sniff_delimiter(first_line):
     """Comma or semicolon: whichever splits the header into more columns."""
+    if max(first_line.count(","), first_line.count(";")) >= MAX_COLUMNS:
+        raise ImportFileError(TOO_MANY_COLUMNS % {"limit": MAX_COLUMNS})
     best, best_count = ",", 0
     for delimiter in (",", ";"):
         count = len(next(csv.reader([first_line], delimiter=delimiter), []))
@@ -119,20 +141,29 @@ def _sniff_delimiter(first_line):
     return best
 
 
+def _first_line(text):
+    """The header line, whatever the line endings (CRLF, LF or the old Mac's CR alone)."""
+    end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
+    return text[:end]
+
+
 def _csv_records(data):
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    first_line = _first_line(text)
     try:
+        delimiter = _sniff_delimiter(first_line)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         header = next(reader)
-    except (StopIteration, csv.Error) as exc:
+    except StopIteration as exc:
         raise ImportFileError(FILE_EMPTY) from exc
+    except csv.Error as exc:
+        raise ImportFileError(UNREADABLE_CSV % {"detail": exc}) from exc
 
     def records():
         start = reader.line_num + 1
         try:
             for cells in reader:
-                yield start, cells, None
+                yield start, cells, NOTHING_REFUSED
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise ImportFileError(_g("Line %(line)d: %(detail)s") % {"line": start, "detail": exc}) from exc
@@ -144,6 +175,7 @@ def _xlsx_records(data):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_xml_declarations(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
@@ -154,22 +186,51 @@ def _xlsx_records(data):
     if header_cells is None:
         raise ImportFileError(FILE_EMPTY)
     header = [_xlsx_text(cell.value) for cell in header_cells]
+    if len(header) > MAX_COLUMNS and any(header[MAX_COLUMNS:]):
+        raise ImportFileError(TOO_MANY_COLUMNS % {"limit": MAX_COLUMNS})
+    header = header[:MAX_COLUMNS]
 
     def records():
         try:
             for line, cells in enumerate(rows, start=2):
-                values, formulas = [], []
+                values, refused = [], {}
                 for index, cell in enumerate(cells):
                     if getattr(cell, "data_type", None) == "f":
-                        formulas.append(index)
+                        refused[index] = FORMULA_CELL
+                    elif isinstance(cell.value, bool):
+                        refused[index] = BOOLEAN_CELL
                     values.append(_xlsx_text(cell.value))
-                yield line, values, formulas
-        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+                yield line, values, refused
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
             raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
         finally:
             workbook.close()
 
     return header, records()
+
+
+def _refuse_xml_declarations(data):
+    """defusedxml's rules before any XML is parsed: no document type, no entity, in any part."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.file_size > settings.IMPORT_MAX_FILE_SIZE * 20:
+                    raise ImportFileError(BROKEN_XLSX % {"detail": _g("a part expands past the size limit")})
+                with archive.open(info) as part:
+                    if _holds_declaration(part):
+                        raise ImportFileError(XML_DECLARATIONS % {"part": info.filename})
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
+
+
+def _holds_declaration(part, block=1 << 20):
+    tail = b""
+    while chunk := part.read(block):
+        window = tail + chunk
+        if any(word in window for word in XML_FORBIDDEN):
+            return True
+        tail = window[-32:]
+    return False
 
 
 def _xlsx_text(value):
@@ -184,17 +245,18 @@ def _xlsx_text(value):
     return str(value)
 
 
-SPECIAL_FIRST = {"=", "'"}
-
-
-def _special_cell(value, line, label, formula_indexes, index, errors):
-    """A formula (refused, as a row error) or a quoted dangerous text from our own export (unquoted)."""
-    is_formula = index in formula_indexes if formula_indexes is not None else value.startswith("=")
-    if is_formula:
-        errors.append(RowError(line, label, FORMULA_CELL % {"value": value[:40]}))
-    elif len(value) > 1 and value[0] == "'" and value[1] in DANGEROUS_STARTS:
-        return value[1:]
-    return value
+def _cell_value(value, refused, key):
+    """``(value, problem, quoted)``: the cell's text, why it is refused (or None), and whether it was
+    an inert quote in front of a formula (``'=1+1``: our export's form, read back as ``=1+1``)."""
+    problem = refused
+    if problem is BOOLEAN_CELL and key in BOOLEAN_COLUMNS:
+        problem = None
+    if problem is not None or (value[:1].isascii() and value[:1].isalnum()):
+        return value, problem, False  # a cell starting with a letter or digit never runs
+    behind = quoted_formula(value)
+    if behind is not None:
+        return behind, None, True
+    return value, (FORMULA_CELL if could_run(value) else None), False
 
 
 def _build_table(header, records):
@@ -210,10 +272,10 @@ def _build_table(header, records):
         seen.add(key)
     labels = dict(zip(keys, [str(h).strip() for h in header]))
     max_rows = settings.IMPORT_MAX_ROWS
-    rows, errors = [], []
+    rows, errors, quoted = [], [], []
     width = len(keys)
     named = [(index, key) for index, key in enumerate(keys) if key]
-    for line, cells, formula_indexes in records:
+    for line, cells, refused in records:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         if not any(cells) or not any(c.strip() for c in cells):
@@ -222,12 +284,13 @@ def _build_table(header, records):
             raise ImportFileError(TOO_MANY_ROWS % {"limit": max_rows})
         row = {}
         for index, key in named:
-            value = cells[index]
-            first = value[:1]
-            if first in SPECIAL_FIRST or (formula_indexes and index in formula_indexes):
-                value = _special_cell(value, line, labels[key], formula_indexes, index, errors)
+            value, problem, was_quoted = _cell_value(cells[index], refused.get(index), key)
+            if problem is not None:
+                errors.append(RowError(line, labels[key], problem % {"value": value[:40]}))
+            elif was_quoted:
+                quoted.append((line, key))
             row[key] = value.strip()
         rows.append((line, row))
     if not rows:
         raise ImportFileError(HEADER_ONLY)
-    return Table(headers=[k for k in keys if k], labels=labels, rows=rows, errors=errors)
+    return Table(headers=[k for k in keys if k], labels=labels, rows=rows, errors=errors, quoted=quoted)

@@ -40,10 +40,11 @@ def parse_money(text):
         raise CellError(NOT_A_NUMBER % {"value": text})
     if value < 0:
         raise CellError(NEGATIVE % {"value": text})
-    if value != value.quantize(Decimal("0.01")):
-        raise CellError(TOO_MANY_DECIMALS % {"value": text})
+    # Size first: quantizing 1e300 to cents needs more digits than a Decimal context holds.
     if value > MAX_MONEY:
         raise CellError(TOO_LARGE % {"value": text})
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError(TOO_MANY_DECIMALS % {"value": text})
     return value.quantize(Decimal("0.01"))
 
 
