@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,10 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 TOTAL = {"max_digits": 14, "decimal_places": 2}  # as orders.querysets.MONEY_FIELD
 # Customer's order figures, kept by orders.services (see Customer).
 ORDER_STATS_FIELDS = ["order_count", "lifetime_value", "last_order_at", "last_order_number"]
+EMAIL_TAKEN = _(
+    "A customer with this email already exists (emails are compared without regard to case). "
+    "Open that customer instead, or use another email."
+)
 
 
 class Customer(TimeStampedModel):
@@ -31,7 +36,9 @@ class Customer(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="customer",
     )
-    email = models.EmailField(_("email"), max_length=254, unique=True, null=True)
+    email = models.EmailField(
+        _("email"), max_length=254, unique=True, null=True, error_messages={"unique": EMAIL_TAKEN}
+    )
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -62,6 +69,15 @@ class Customer(TimeStampedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         permissions = [("import_customer", "Can import customers"), ("export_customer", "Can export customers")]
+        constraints = [
+            # One customer per email whatever its case, for every write path. PostgreSQL and SQLite
+            # hold it as a unique index on LOWER(email); MariaDB has no index on expressions, and
+            # needs none: its case-insensitive collation makes the plain unique index on email
+            # compare without case already (orders/tests/test_customer_email.py checks all three).
+            models.UniqueConstraint(
+                Lower("email"), name="customer_email_ci_unique", violation_error_message=EMAIL_TAKEN
+            ),
+        ]
         indexes = [
             # The customer list's sortable columns and its filters: has orders / never ordered
             # (order_count), ordered within (last_order_at). One column each: the "-pk" the admin

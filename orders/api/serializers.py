@@ -2,12 +2,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from backoffice.api.serializers import REASON_UPDATE, HistoryModelSerializer
 from backoffice.validators import normalize_sku
 from inventory.models import Product
 from orders.choices import OrderStatus
-from orders.models import Customer, Order, OrderLine
+from orders.models import EMAIL_TAKEN, Customer, Order, OrderLine
 from orders.services import change_customer_tier
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -54,7 +55,13 @@ class CustomerSerializer(HistoryModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
-        extra_kwargs = {"email": {"required": False}}
+        # The database's rule (Customer.Meta.constraints), as a 400 with its message before the write.
+        extra_kwargs = {
+            "email": {
+                "required": False,
+                "validators": [UniqueValidator(queryset=Customer.objects.all(), lookup="iexact", message=EMAIL_TAKEN)],
+            }
+        }
 
     @extend_schema_field(LastOrderSerializer(allow_null=True))
     def get_last_order(self, customer):

@@ -158,3 +158,18 @@ def test_our_own_export_of_a_formula_like_name_reads_back(staff_user):
     report = run("product", csv_bytes([HEADER, ["EQ-2", "'=not a formula", "Cat", "1.00", "1"]]), user=staff_user)
     assert [(line, column) for line, column, _ in errors(report)] == [(2, "name")]
     assert Product.objects.get(sku="EQ-2").name == "Plain"
+
+
+@pytest.mark.postgres
+def test_copy_export_makes_the_same_cells_inert_as_python():
+    from backoffice.tests.io.test_export_copy import copy_text, python_text
+    from orders.tests.factories import OrderLineFactory
+
+    texts = [*FORMULAS, "-5", "+3.50", " 7", "x@example.com", "\u00a0=1", "\u2028@x"]
+    for index, text in enumerate(texts):
+        line = OrderLineFactory(product=ProductFactory(sku=f"F-{index}"))
+        Product.objects.filter(pk=line.product_id).update(sku=text)  # past the validators
+    expected = python_text()
+    assert copy_text() == expected
+    skus = [row.split(",")[4] for row in expected.split("\r\n")[1:-1]]
+    assert sorted(skus) == sorted(cell(text) for text in texts)
