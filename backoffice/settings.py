@@ -281,6 +281,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # api: DRF's parsers, with a JSON body nested past the recursion limit a 400 (backoffice/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "backoffice.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "backoffice.api.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "backoffice.api.exceptions.exception_handler",

@@ -13,7 +13,9 @@ when the request is well formed but the current state refuses it (not enough sto
 change the lifecycle does not allow, a row still referenced); 400 for everything else.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -33,12 +35,17 @@ CONFLICT_CODES = frozenset({"insufficient_stock", "invalid_transition", "protect
 INVALID_FIELDS = _("One or more fields are invalid.")
 STILL_REFERENCED = _("This row is still referenced by others and cannot be deleted.")
 DATABASE_REFUSED = _("The database refused a value of this request (out of range or malformed).")
+BODY_TOO_LARGE = _("The request body is larger than %(limit)s MB, the most the API reads. Send fewer rows at a time.")
 CONFLICTING_WRITE = _("The change conflicts with the current data (for example a duplicate value). Reload and retry.")
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
         return _service_error_response(exc)
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        detail = BODY_TOO_LARGE % {"limit": f"{limit:g}"}
+        return _error_response(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", detail, {})
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
