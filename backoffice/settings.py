@@ -144,6 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "backoffice.validators.PasswordPolicyValidator"},
+    {"NAME": "backoffice.validators.PasswordStrengthValidator"},  # zxcvbn: repeats, sequences, keyboard walks
 ]
 
 LANGUAGE_CODE = "en-us"
