@@ -8,8 +8,10 @@ TRUE/FALSE XLSX cell outside a yes/no column is a row error.
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 from django.utils.translation import gettext as _g
@@ -44,6 +46,21 @@ XML_DECLARATIONS = _(
 BOOLEAN_CELL = _("the cell holds TRUE/FALSE; only allow_backorder takes yes/no. Enter the value itself.")
 
 MAX_COLUMNS = 200
+# What openpyxl raises for a damaged workbook: the zip, its compression, XML that does not parse
+# (ParseError is a SyntaxError), parts that hold the wrong values.
+XLSX_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ExpatError,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
 NOTHING_REFUSED = {}  # a CSV cell is text: only its content can refuse it
 # Columns whose XLSX cells may be TRUE/FALSE; in any other column a boolean is a mistake (price 1.00).
 BOOLEAN_COLUMNS = frozenset({"allow_backorder"})
@@ -181,7 +198,7 @@ def _xlsx_records(data):
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows()
         header_cells = next(rows, None)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as exc:
+    except (InvalidFileException, *XLSX_READ_ERRORS) as exc:
         raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
     if header_cells is None:
         raise ImportFileError(FILE_EMPTY)
@@ -201,7 +218,7 @@ def _xlsx_records(data):
                         refused[index] = BOOLEAN_CELL
                     values.append(_xlsx_text(cell.value))
                 yield line, values, refused
-        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        except XLSX_READ_ERRORS as exc:
             raise ImportFileError(BROKEN_XLSX % {"detail": type(exc).__name__}) from exc
         finally:
             workbook.close()
