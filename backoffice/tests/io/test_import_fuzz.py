@@ -43,6 +43,13 @@ SOURCES = {
 TRIED = {}
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _print_cases_tried():
+    """How many damaged files the tests imported (shown with ``pytest -s``)."""
+    yield
+    print(f"\nimport fuzz cases: {TRIED}")
+
+
 def mutations(max_count=6):
     """A list of (kind, position 0..1, bytes) edits: flip, insert, delete, repeat."""
     edit = st.tuples(
@@ -115,8 +122,3 @@ def test_damaged_file_is_imported_whole_or_refused_whole(superuser, model, file_
 def test_damaged_xml_inside_a_readable_workbook(superuser, part, edits):
     workbook = SOURCES[("product", "xlsx")]
     import_and_check("product", mutate_part(workbook, part, edits), "xlsx", superuser)
-
-
-def test_the_fuzz_tried_cases():
-    """How many damaged files the tests above imported (``pytest -s`` prints it)."""
-    print(f"\nimport fuzz cases: {TRIED}")
