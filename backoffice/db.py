@@ -22,6 +22,7 @@ class Capabilities:
     update_join: bool  # ``UPDATE t JOIN (...) s SET ...`` instead of ``UPDATE t SET ... FROM (...) s``
     planner_estimates: bool  # pg_class.reltuples and EXPLAIN (FORMAT JSON) row estimates
     nulls_last_index: bool  # an index column may say NULLS LAST
+    order_by_nulls_last: bool  # ORDER BY ... NULLS LAST
     async_commit: bool  # SET LOCAL synchronous_commit = off
     auto_increment_gaps: bool  # an auto-increment may skip values after a reset (InnoDB)
 
@@ -42,6 +43,7 @@ def capabilities(connection=None):
         update_join=mysql,
         planner_estimates=postgresql,
         nulls_last_index=postgresql,
+        order_by_nulls_last=features.supports_order_by_nulls_modifier,
         async_commit=postgresql,
         auto_increment_gaps=mysql,
     )

@@ -16,6 +16,7 @@ from backoffice.admin_site import (
     low_stock_badge,
     sidebar_navigation,
 )
+from backoffice.db import capabilities
 from backoffice.tests.admin_support import ROLE_AUDITOR, user_in_role, user_with_perms
 from inventory.choices import ProductStatus
 from inventory.models import Product
@@ -129,7 +130,7 @@ def test_paginator_counts_exactly_when_small_or_filtered():
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_class.reltuples is PostgreSQL's")
+@pytest.mark.skipif(not capabilities().planner_estimates, reason="pg_class.reltuples is PostgreSQL's")
 def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
     ProductFactory.create_batch(3)
     with connection.cursor() as cursor:
@@ -158,7 +159,7 @@ def _planner_rows(queryset):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+@pytest.mark.skipif(not capabilities().planner_estimates, reason="the row estimate is PostgreSQL's EXPLAIN")
 def test_paginator_counts_a_filtered_list_exactly_up_to_its_cap_then_estimates(monkeypatch):
     ProductFactory.create_batch(7, status=ProductStatus.PUBLISHED)
     ProductFactory.create_batch(2, status=ProductStatus.DRAFT)
@@ -183,7 +184,7 @@ def test_paginator_counts_a_filtered_list_exactly_up_to_its_cap_then_estimates(m
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+@pytest.mark.skipif(not capabilities().planner_estimates, reason="the row estimate is PostgreSQL's EXPLAIN")
 def test_paginator_counts_exactly_when_the_planner_knows_less_than_was_counted(monkeypatch):
     # A product search (pk = ANY(ARRAY(...))) is estimated at a handful of rows, whatever it matches.
     ProductFactory.create_batch(20, name="Quilted blanket")
@@ -201,7 +202,7 @@ def test_paginator_counts_exactly_when_the_planner_knows_less_than_was_counted(m
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the row estimate is PostgreSQL's EXPLAIN")
+@pytest.mark.skipif(not capabilities().planner_estimates, reason="the row estimate is PostgreSQL's EXPLAIN")
 def test_a_filtered_list_past_the_cap_says_about(monkeypatch, admin_client_as, superuser):
     monkeypatch.setattr(EstimatedCountPaginator, "EXACT_UP_TO", 2)
     ProductFactory.create_batch(4, status=ProductStatus.PUBLISHED, name="Quilted blanket")

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
+from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from inventory.models import Product, StockMovement
 from inventory.tests.factories import ProductFactory, UserFactory
@@ -21,7 +22,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
+    if not (capabilities().row_locks and capabilities().no_key_update):
         pytest.skip("SQLite serialises all writers, so it cannot show row-lock behaviour; runs on PostgreSQL")
 
 
