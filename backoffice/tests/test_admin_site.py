@@ -144,6 +144,27 @@ def test_paginator_uses_the_planner_estimate_for_huge_tables(monkeypatch):
         assert len(queries) == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(not capabilities().planner_estimates, reason="pg_class.reltuples is PostgreSQL's")
+@pytest.mark.parametrize(
+    ("threshold", "label"),
+    [(12_344, "about 12345"), (12_345, "about 12345"), (12_346, "3")],
+    ids=["threshold-1", "threshold", "threshold+1"],
+)
+def test_the_product_list_says_about_from_the_threshold_on(monkeypatch, admin_client_as, superuser, threshold, label):
+    """The planner believes 12,345 rows: "about" from a threshold of exactly that on, the exact 3 above it."""
+    ProductFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_product")
+        cursor.execute("UPDATE pg_class SET reltuples = 12345 WHERE oid = 'inventory_product'::regclass")
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", threshold)
+    html = admin_client_as(superuser).get(reverse("admin:inventory_product_changelist")).content.decode()
+    shown = re.search(r'data-count="(\d+)"( data-estimated)?>\s*(?:-\s*)?((?:about )?\d+)', html)
+    assert shown, html
+    assert shown.group(3) == label
+    assert bool(shown.group(2)) is label.startswith("about")
+
+
 def test_paginator_threshold_is_ten_thousand():
     assert EstimatedCountPaginator.ESTIMATE_FROM == 10_000
     assert EstimatedCountPaginator.EXACT_UP_TO == 1_000
