@@ -283,6 +283,7 @@ def _changelist_queries(client, name, params=None):
     return len(queries)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_changelist_makes_at_most_8_queries_at_any_size(boss_client, superuser):
     from inventory.services import adjust_stock

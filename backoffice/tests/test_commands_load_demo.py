@@ -18,7 +18,7 @@ from inventory.tests.factories import ProductFactory, UserFactory
 from orders.models import Customer, Order, OrderLine
 from orders.services import place_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test loads the demo fixture
 
 FIXTURE_COUNTS = {
     Category: 15,

@@ -237,6 +237,7 @@ steps = st.lists(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps)
 def test_units_sold_equals_the_lines_of_sales_after_any_sequence(steps):
