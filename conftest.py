@@ -8,20 +8,12 @@ from inventory.tests.factories import UserFactory
 pytest_plugins = ["backoffice.tests.admin_support"]
 
 
-DATABASE_MARKERS = {
-    # marker: (vendors it runs on, why it is skipped elsewhere)
-    "postgres": ({"postgresql"}, "needs PostgreSQL (trigram indexes, its plans and functions)"),
-    "row_locks": ({"postgresql", "mysql"}, "SQLite serialises all writers and takes no row locks"),
-}
-
-
 def pytest_runtest_setup(item):
-    """Skip a test marked ``postgres`` or ``row_locks`` on a database that cannot run it (``pytest -rs``)."""
-    from django.db import connection
+    """A test marked ``row_locks`` runs where SELECT ... FOR UPDATE locks rows (PostgreSQL, MariaDB)."""
+    from backoffice.db import capabilities
 
-    for marker, (vendors, reason) in DATABASE_MARKERS.items():
-        if item.get_closest_marker(marker) and connection.vendor not in vendors:
-            pytest.skip(f"{reason}; runs on {', '.join(sorted(vendors))}")
+    if item.get_closest_marker("row_locks") and not capabilities().row_locks:
+        pytest.skip("SQLite serialises all writers and takes no row locks; runs on PostgreSQL and MariaDB")
 
 
 @pytest.fixture(autouse=True)

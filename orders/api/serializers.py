@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from backoffice import money
 from backoffice.api.serializers import REASON_UPDATE, HistoryModelSerializer
 from backoffice.validators import normalize_sku
 from inventory.models import Product
@@ -11,7 +12,7 @@ from orders.choices import OrderStatus
 from orders.models import EMAIL_TAKEN, Customer, Order, OrderLine
 from orders.services import change_customer_tier
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = money.TOTAL
 RATE = {"max_digits": 5, "decimal_places": 4}
 SKU_OR_PRODUCT = _("Give either sku or product (an id), not both and not neither.")
 UNKNOWN_SKU = _("There is no product with SKU %(sku)s.")
