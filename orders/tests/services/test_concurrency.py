@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
-from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from inventory.models import Product, StockMovement
 from inventory.tests.factories import ProductFactory, UserFactory
