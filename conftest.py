@@ -10,9 +10,10 @@ pytest_plugins = ["backoffice.tests.admin_support"]
 
 def pytest_runtest_setup(item):
     """A test marked ``row_locks`` runs where SELECT ... FOR UPDATE locks rows (PostgreSQL, MariaDB)."""
-    from backoffice.db import capabilities
+    from django.db import connection
 
-    if item.get_closest_marker("row_locks") and not capabilities().row_locks:
+    # The feature flag itself, not capabilities(): this runs before the test may touch the database.
+    if item.get_closest_marker("row_locks") and not connection.features.has_select_for_update:
         pytest.skip("SQLite serialises all writers and takes no row locks; runs on PostgreSQL and MariaDB")
 
 
