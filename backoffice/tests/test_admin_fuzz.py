@@ -144,6 +144,7 @@ def object_requests(per_case):
             index += 1
 
 
+@pytest.mark.slow  # every changelist rendered a few hundred times
 def test_every_changelist_with_hostile_filter_values(fuzz_client, superuser, shop_rows):
     failed, count = server_errors(fuzz_client, changelist_requests(superuser, fuzz_client.values_per_case))
     print(f"admin changelist fuzz: {count} requests")

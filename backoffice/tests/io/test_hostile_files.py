@@ -10,8 +10,10 @@ from django.core.management import CommandError, call_command
 from backoffice.importing.exporting import cell
 from backoffice.importing.formulas import could_run
 from backoffice.tests.io.helpers import csv_bytes, errors, run, xlsx_bytes
+from backoffice.tests.io.test_export_copy import copy_text, on_postgresql, python_text
 from inventory.models import Category, Product
 from inventory.tests.factories import ProductFactory
+from orders.tests.factories import OrderLineFactory
 
 pytestmark = pytest.mark.django_db
 HEADER = ["sku", "name", "category", "price", "stock"]
@@ -161,10 +163,8 @@ def test_our_own_export_of_a_formula_like_name_reads_back(staff_user):
 
 
 @pytest.mark.postgres
+@on_postgresql
 def test_copy_export_makes_the_same_cells_inert_as_python():
-    from backoffice.tests.io.test_export_copy import copy_text, python_text
-    from orders.tests.factories import OrderLineFactory
-
     texts = [*FORMULAS, "-5", "+3.50", " 7", "x@example.com", "\u00a0=1", "\u2028@x"]
     for index, text in enumerate(texts):
         line = OrderLineFactory(product=ProductFactory(sku=f"F-{index}"))

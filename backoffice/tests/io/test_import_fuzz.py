@@ -16,7 +16,7 @@ from backoffice.tests.io.helpers import csv_bytes, xlsx_bytes
 from inventory.models import Category, Product, Tag
 from orders.models import Customer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # property tests, about a second each
 FUZZ = settings(
     max_examples=60,
     deadline=None,
