@@ -15,7 +15,7 @@ from backoffice.admin_site import EstimatedCountPaginator
 from inventory.admin.catalogue import nowrap
 from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
 from inventory.admin.product_actions import ProductActionsMixin
-from inventory.choices import ProductStatus
+from inventory.choices import STATUS_LABELS
 from inventory.models import Product, StockMovement
 from inventory.querysets import PriceSource
 
@@ -25,7 +25,6 @@ PRICE_SOURCE_NOTES = {
     PriceSource.SITE: _("site default"),
 }
 STOCK_LABELS = {"ok": "success", "low": "warning", "out": "danger", "backorder": "info"}
-STATUS_LABELS = {ProductStatus.DRAFT: "info", ProductStatus.PUBLISHED: "success", ProductStatus.ARCHIVED: "warning"}
 
 
 class RecentStockMovementInline(TabularInline):

@@ -14,15 +14,9 @@ from backoffice.admin_site import EstimatedCountPaginator
 from inventory.admin.filters import DateRangeFilter
 from orders import services
 from orders.admin.filters import CustomerHasOrdersFilter, NeverOrderedFilter, OrderedWithinFilter
-from orders.choices import CustomerTier
+from orders.choices import TIER_LABELS, CustomerTier
 from orders.models import Customer
-
-TIER_LABELS = {
-    CustomerTier.REGULAR: "default",
-    CustomerTier.SILVER: "info",
-    CustomerTier.GOLD: "warning",
-    CustomerTier.VIP: "success",
-}
+from orders.querysets import CUSTOMER_TEXT_FIELDS
 
 
 class ChangeTierForm(ReasonForm):
@@ -56,7 +50,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     ]
     list_filter_submit = True
     list_select_related = ["user"]
-    search_fields = ["email", "first_name", "last_name", "phone"]
+    search_fields = list(CUSTOMER_TEXT_FIELDS)
     show_full_result_count = False
     # Facet counts run one COUNT per filter choice over the whole table: never on these lists.
     show_facets = admin.ShowFacets.NEVER

@@ -15,19 +15,9 @@ from inventory.admin.filters import DateRangeFilter
 from inventory.models import Product
 from orders.admin.filters import RevenueFilter
 from orders.admin.order_actions import OrderActionsMixin
-from orders.choices import OrderStatus
+from orders.choices import STATUS_LABELS, OrderStatus
 from orders.models import Order, OrderLine
 from orders.services import next_order_number
-
-STATUS_LABELS = {
-    OrderStatus.DRAFT: "default",
-    OrderStatus.PLACED: "info",
-    OrderStatus.PAID: "primary",
-    OrderStatus.SHIPPED: "warning",
-    OrderStatus.DELIVERED: "success",
-    OrderStatus.CANCELLED: "danger",
-    OrderStatus.REFUNDED: "danger",
-}
 
 
 def _is_draft(order):
