@@ -36,6 +36,23 @@ class ReasonForm(forms.Form):
     )
 
 
+class OptionalReasonForm(ReasonForm):
+    """A confirmation page whose reason may stay empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+
+def admin_reason(what, reason=""):
+    """The history reason of a change made in the admin: ``archived in admin: <typed reason>``.
+
+    ``what`` says what happened ("archived", "tier set to gold"); ``reason`` is what the user typed.
+    """
+    text = f"{what} in admin"
+    return f"{text}: {reason}" if reason else text
+
+
 class ReasonDialogForm(BaseDialogForm):
     """The dialog of a detail-page action: one optional reason, kept in the object's history.
 

@@ -15,15 +15,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from backoffice.admin_actions import admin_reason
+
 REVERT_REASON = "reverted to version of %(date)s"
 REVERTED_MESSAGE = _('The %(name)s "%(obj)s" was reverted to the version of %(date)s.')
 
 
 def form_change_reason(form, change):
     if not change:
-        return "created in admin"
+        return admin_reason("created")
     fields = ", ".join(form.changed_data) if form is not None and form.changed_data else ""
-    return f"changed in admin: {fields}" if fields else "saved in admin (no field changed)"
+    return admin_reason("changed", fields) if fields else "saved in admin (no field changed)"
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -91,7 +93,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
 
     def delete_model(self, request, obj):
         obj._history_user = request.user
-        obj._change_reason = "deleted in admin"
+        obj._change_reason = admin_reason("deleted")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

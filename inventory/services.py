@@ -18,7 +18,7 @@ from backoffice.errors import ServiceError
 from backoffice.history import history_insert_sql, history_params, record_history_from_rows, snapshot_insert_sqls
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Product, StockMovement
+from inventory.models import Category, Product, StockMovement, may_hold_stock, published_at_for
 
 INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
 ZERO_STOCK_CHANGE = _("A stock change must add or remove at least one unit.")
@@ -35,6 +35,18 @@ SKIP_ALREADY_DRAFT = _("already unpublished")
 SKIP_ALREADY_ARCHIVED = _("already archived")
 SKIP_ARCHIVED = _("archived (publish them first)")
 SKIP_IN_ORDERS = _("they appear in orders (archive them instead)")
+CATEGORY_IN_USE = _(
+    "Category %(name)s still has %(products)d product(s) and %(children)d subcategory(ies). "
+    "Move them to another category first."
+)
+SKIP_CATEGORY_IN_USE = _("they still have products or subcategories (move those first)")
+
+# What each status change skips: target status -> {a product's status: why it is skipped}.
+STATUS_SKIP_RULES = {
+    ProductStatus.PUBLISHED: {ProductStatus.PUBLISHED: SKIP_ALREADY_PUBLISHED},
+    ProductStatus.DRAFT: {ProductStatus.DRAFT: SKIP_ALREADY_DRAFT, ProductStatus.ARCHIVED: SKIP_ARCHIVED},
+    ProductStatus.ARCHIVED: {ProductStatus.ARCHIVED: SKIP_ALREADY_ARCHIVED},
+}
 
 BULK_BATCH = 2000
 
@@ -80,7 +92,7 @@ def _deltas_by_pk(changes):
 
 def _refuse_shortage(product, delta):
     """Refuse a change that takes a product without backorders below zero."""
-    if product.stock + delta < 0 and not product.allow_backorder:
+    if not may_hold_stock(product.stock + delta, product.allow_backorder):
         raise ServiceError(
             INSUFFICIENT_STOCK,
             code="insufficient_stock",
@@ -307,8 +319,7 @@ def _set_status_in_python(batch, result, *, user, reason, to_status, now, skip_r
             result.skipped[str(skip)].append(product)
             continue
         product.status = to_status
-        if to_status == ProductStatus.PUBLISHED and product.published_at is None:
-            product.published_at = now
+        product.published_at = published_at_for(to_status, product.published_at, now)
         product.updated_at = now
         to_change.append(product)
     if to_change:
@@ -364,7 +375,7 @@ def publish_products(*, products, user, reason="published"):
         user=user,
         reason=reason,
         to_status=ProductStatus.PUBLISHED,
-        skip_rules={ProductStatus.PUBLISHED: SKIP_ALREADY_PUBLISHED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.PUBLISHED],
     )
 
 
@@ -374,7 +385,7 @@ def unpublish_products(*, products, user, reason="unpublished"):
         user=user,
         reason=reason,
         to_status=ProductStatus.DRAFT,
-        skip_rules={ProductStatus.DRAFT: SKIP_ALREADY_DRAFT, ProductStatus.ARCHIVED: SKIP_ARCHIVED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.DRAFT],
     )
 
 
@@ -384,7 +395,7 @@ def archive_products(*, products, user, reason="archived"):
         user=user,
         reason=reason,
         to_status=ProductStatus.ARCHIVED,
-        skip_rules={ProductStatus.ARCHIVED: SKIP_ALREADY_ARCHIVED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.ARCHIVED],
     )
 
 
@@ -415,4 +426,58 @@ def delete_products(*, products, user, reason="deleted"):
         result.changed += 1
     names = ", ".join(f"{p.name} ({p.sku})" for p in refused)
     result.message = PRODUCTS_IN_ORDERS % {"count": len(refused), "names": names} if refused else ""
+    return result
+
+
+def can_change_status(status, to_status):
+    """Whether a product in ``status`` may move to ``to_status``: what the status services do not skip.
+
+    The product page offers only the status buttons this allows (``inventory.admin.product_actions``).
+    """
+    return status not in STATUS_SKIP_RULES[to_status]
+
+
+def refuse_category_in_use(category):
+    """A category that still holds products or subcategories is not deleted (``ServiceError`` ``protected``)."""
+    products = Product.objects.filter(category_id=category.pk).count()
+    children = Category.objects.filter(parent_id=category.pk).count()
+    if products or children:
+        raise ServiceError(
+            CATEGORY_IN_USE,
+            code="protected",
+            params={"name": category.name, "products": products, "children": children},
+        )
+
+
+@transaction.atomic
+def delete_category(*, category, user, reason="deleted"):
+    """Delete one category with history, or refuse it (``refuse_category_in_use``); nothing is written then.
+
+    The row is locked first (``FOR UPDATE``): a product cannot be moved into it between the check
+    and the delete (its foreign-key check waits for the lock).
+    """
+    locked = Category.objects.select_for_update().get(pk=category.pk)
+    refuse_category_in_use(locked)
+    locked._history_user = user
+    locked._change_reason = reason
+    locked.delete()
+
+
+@transaction.atomic
+def delete_categories(*, categories, user, reason="deleted"):
+    """``delete_category`` for each category, in pk order; refused ones are skipped.
+
+    Returns a ``BulkResult``; its ``message`` holds the refusal of each skipped category.
+    """
+    result = BulkResult()
+    refusals = []
+    for category in sorted(categories, key=lambda c: c.pk):
+        try:
+            delete_category(category=category, user=user, reason=reason)
+        except ServiceError as error:
+            result.skipped[str(SKIP_CATEGORY_IN_USE)].append(category)
+            refusals.append(error.message)
+        else:
+            result.changed += 1
+    result.message = " ".join(refusals)
     return result

@@ -44,6 +44,7 @@ INVALID_TRANSITION = _("Order %(number)s cannot move from %(from)s to %(to)s. Al
 UNKNOWN_STATUS = _("%(status)s is not an order status.")
 UNKNOWN_TIER = _("%(tier)s is not a customer tier.")
 SKIP_SAME_TIER = _("already in that tier")
+NOT_A_DRAFT = _("Order %(number)s is %(status)s: only a draft's lines can change. Cancel or refund it instead.")
 
 ORDER_SHIPPED_SUBJECT = "Your order %(number)s is on its way"
 
@@ -171,7 +172,7 @@ def _shipping_fields(customer, shipping):
 
 
 @transaction.atomic
-def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
+def create_draft_order(*, customer, lines, user, shipping=None, notes="", reason="draft created"):
     """A draft: no stock taken, prices shown at today's value and fixed again when it is placed."""
     merged = _merge_lines(lines)
     priced = {p.pk: p for p in Product.objects.filter(pk__in=[p.pk for p in merged]).with_effective_price()}
@@ -183,7 +184,7 @@ def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
         created_by=user if getattr(user, "pk", None) else None,
         **_shipping_fields(customer, shipping),
     )
-    _stamp(order, user, "draft created").save()
+    _stamp(order, user, reason).save()
     for product, quantity in merged.items():
         line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
         _stamp(line, user, f"added to draft {order.number}").save()
@@ -480,3 +481,57 @@ def change_customer_tier(*, customers, tier, user, reason=""):
         record_bulk_history(Customer, changing, user=user, reason=reason or f"tier set to {tier}")
     result.changed = len(changing)
     return result
+
+
+def check_lines(lines):
+    """Refuse what every order refuses in its lines (none, quantities below 1), before anything is written.
+
+    For forms that validate before they save (the admin's new draft): the same rule as
+    ``place_order`` and ``create_draft_order``, raised as the same ``ServiceError``.
+    """
+    _merge_lines(lines)
+
+
+@transaction.atomic
+def edit_draft_lines(*, order, user, add=(), change=(), remove=(), reason=""):
+    """Change a draft's lines: the only place, beside ``create_draft_order``, that prices a draft line.
+
+    ``add`` is ``[(product, quantity)]``, ``change`` ``[(line id, product, quantity)]``, ``remove``
+    ``[line id]``. A new line, and a line whose product changes, take the product's effective
+    price today; a line whose quantity alone changes keeps its price (placing the order fixes
+    every price again). Refuses an order that is no longer a draft (it is locked first) and
+    quantities that are not whole numbers of at least 1; nothing is written then.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status != OrderStatus.DRAFT:
+        raise ServiceError(
+            NOT_A_DRAFT,
+            code="not_a_draft",
+            params={"number": locked.number, "status": locked.get_status_display().lower()},
+            field="lines",
+        )
+    wanted = [*add, *((product, quantity) for _pk, product, quantity in change)]
+    if wanted:
+        _merge_lines(wanted)  # quantities: whole numbers of at least 1
+    reason = reason or f"changed in draft {locked.number}"
+    stored = {line.pk: line for line in locked.lines.filter(pk__in=[pk for pk, *_rest in change] + list(remove))}
+    prices = dict(
+        Product.objects.filter(pk__in=[product.pk for product, _q in wanted])
+        .with_effective_price()
+        .values_list("pk", "effective_price")
+    )
+    for pk in remove:
+        if pk in stored:
+            _stamp(stored[pk], user, reason).delete()
+    for pk, product, quantity in change:
+        line = stored.get(pk)
+        if line is None:  # not a line of this order (any more)
+            continue
+        if line.product_id != product.pk:
+            line.product, line.unit_price = product, prices[product.pk]
+        line.quantity = whole_number(quantity)
+        _stamp(line, user, reason).save()
+    for product, quantity in add:
+        line = OrderLine(order=locked, product=product, quantity=whole_number(quantity), unit_price=prices[product.pk])
+        _stamp(line, user, f"added to draft {locked.number}").save()
+    return locked

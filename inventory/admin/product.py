@@ -10,9 +10,8 @@ from unfold.decorators import display
 
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
-from backoffice.admin_lists import ListColumnsMixin
+from backoffice.admin_lists import ListColumnsMixin, nowrap
 from backoffice.admin_site import EstimatedCountPaginator
-from inventory.admin.catalogue import nowrap
 from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
 from inventory.admin.product_actions import ProductActionsMixin
 from inventory.choices import STATUS_LABELS
