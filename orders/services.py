@@ -44,6 +44,7 @@ INVALID_TRANSITION = _("Order %(number)s cannot move from %(from)s to %(to)s. Al
 UNKNOWN_STATUS = _("%(status)s is not an order status.")
 UNKNOWN_TIER = _("%(tier)s is not a customer tier.")
 SKIP_SAME_TIER = _("already in that tier")
+PRODUCT_TWICE = _("%(sku)s is on two lines of the draft: change the quantity of one line instead.")
 NOT_A_DRAFT = _("Order %(number)s is %(status)s: only a draft's lines can change. Cancel or refund it instead.")
 
 ORDER_SHIPPED_SUBJECT = "Your order %(number)s is on its way"
@@ -514,7 +515,10 @@ def edit_draft_lines(*, order, user, add=(), change=(), remove=(), reason=""):
     if wanted:
         _merge_lines(wanted)  # quantities: whole numbers of at least 1
     reason = reason or f"changed in draft {locked.number}"
-    stored = {line.pk: line for line in locked.lines.filter(pk__in=[pk for pk, *_rest in change] + list(remove))}
+    stored = {line.pk: line for line in locked.lines.select_related("product")}
+    kept = {pk: line.product for pk, line in stored.items() if pk not in set(remove)}
+    kept.update((pk, product) for pk, product, _q in change if pk in kept)
+    _refuse_product_twice([*kept.values(), *(product for product, _q in add)])
     prices = dict(
         Product.objects.filter(pk__in=[product.pk for product, _q in wanted])
         .with_effective_price()
@@ -525,7 +529,7 @@ def edit_draft_lines(*, order, user, add=(), change=(), remove=(), reason=""):
             _stamp(stored[pk], user, reason).delete()
     for pk, product, quantity in change:
         line = stored.get(pk)
-        if line is None:  # not a line of this order (any more)
+        if line is None or pk in remove:  # not a line of this order (any more)
             continue
         if line.product_id != product.pk:
             line.product, line.unit_price = product, prices[product.pk]
@@ -535,3 +539,11 @@ def edit_draft_lines(*, order, user, add=(), change=(), remove=(), reason=""):
         line = OrderLine(order=locked, product=product, quantity=whole_number(quantity), unit_price=prices[product.pk])
         _stamp(line, user, f"added to draft {locked.number}").save()
     return locked
+
+
+def _refuse_product_twice(products):
+    seen = set()
+    for product in products:
+        if product.pk in seen:
+            raise ServiceError(PRODUCT_TWICE, code="product_twice", params={"sku": product.sku}, field="lines")
+        seen.add(product.pk)
