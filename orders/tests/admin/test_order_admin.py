@@ -10,7 +10,7 @@ from django.urls import reverse
 from backoffice.tests.admin_support import change_url, changelist_url, result_pks, run_action, user_with_perms
 from inventory.models import Product, StockMovement
 from inventory.tests.factories import CategoryFactory, ProductFactory
-from orders.choices import OrderStatus
+from orders.choices import ALLOWED_TRANSITIONS, OrderStatus
 from orders.models import Order, OrderLine
 from orders.services import EMPTY_ORDER
 from orders.tests.factories import OrderFactory, OrderLineFactory
@@ -284,3 +284,16 @@ def test_lines_of_a_placed_order_cannot_be_changed_by_a_forged_post(boss_client,
         (2, Decimal("20.00")),
         (1, Decimal("10.00")),
     ]
+
+
+@pytest.mark.parametrize("status", OrderStatus.values)
+def test_detail_page_offers_exactly_the_lifecycles_next_statuses(boss_client, sales, status):
+    """One button per status ALLOWED_TRANSITIONS allows next; a button it does not allow answers 403."""
+    order = OrderFactory(customer=sales["bob"], status=status)
+    html = boss_client.get(change_url(order)).content.decode()
+    offered = {s for s in OrderStatus.values if f"/mark_{s}/" in html}
+    assert offered == set(ALLOWED_TRANSITIONS[status])
+    for refused in set(OrderStatus.values) - offered - {OrderStatus.DRAFT}:
+        url = reverse(f"admin:orders_order_mark_{refused}", args=[order.pk])
+        assert boss_client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 403
+    assert _status(order) == status
