@@ -505,12 +505,8 @@ def edit_draft_lines(*, order, user, add=(), change=(), remove=(), reason=""):
     """
     locked = Order.objects.select_for_update().get(pk=order.pk)
     if locked.status != OrderStatus.DRAFT:
-        raise ServiceError(
-            NOT_A_DRAFT,
-            code="not_a_draft",
-            params={"number": locked.number, "status": locked.get_status_display().lower()},
-            field="lines",
-        )
+        params = {"number": locked.number, "status": locked.get_status_display().lower()}
+        raise ServiceError(NOT_A_DRAFT, code="not_a_draft", params=params, field="lines")
     wanted = [*add, *((product, quantity) for _pk, product, quantity in change)]
     if wanted:
         _merge_lines(wanted)  # quantities: whole numbers of at least 1

@@ -7,9 +7,8 @@ from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdo
 from unfold.decorators import action, display
 
 from backoffice.admin_actions import (
-    OptionalReasonForm,
     admin_reason,
-    form_action,
+    confirm_delete,
     redirect_to_change_page,
     result_level,
 )
@@ -22,7 +21,9 @@ from inventory import services
 from inventory.admin.filters import DateRangeFilter
 from inventory.models import Category, StockMovement, Tag
 
-CATEGORY_DELETE_INTRO = _(
+NOUN = _("categories")
+DELETE_TITLE = _("Delete categories")
+DELETE_INTRO = _(
     "Categories that still have products or subcategories are not deleted; they are listed afterwards. "
     "Move their products and subcategories to another category first."
 )
@@ -69,24 +70,15 @@ class CategoryAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     def delete_queryset(self, request, queryset):
         categories = list(queryset)
         result = services.delete_categories(categories=categories, user=request.user, reason=admin_reason("deleted"))
-        self.message_user(request, result.summary(_("categories"), _("deleted")), result_level(result))
+        self.message_user(request, result.summary(NOUN, _("deleted")), result_level(result))
 
     @action(description=_("Delete selected categories"), permissions=["delete"], icon="delete")
     def delete_categories(self, request, queryset):
-        def perform(categories, data):
-            reason = admin_reason("deleted", data.get("reason"))
-            result = services.delete_categories(categories=list(categories), user=request.user, reason=reason)
-            return result.summary(_("categories"), _("deleted")), result_level(result)
+        def delete(categories, reason):  # the rule: inventory.services.refuse_category_in_use
+            return services.delete_categories(categories=categories, user=request.user, reason=reason)
 
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=OptionalReasonForm,
-            title=_("Delete categories"),
-            intro=CATEGORY_DELETE_INTRO,
-            perform=perform,
-            danger=True,
+        return confirm_delete(
+            self, request, queryset, delete=delete, noun=NOUN, title=_("Delete categories"), intro=DELETE_INTRO
         )
 
     @display(description=_("Products"), ordering="product_count")

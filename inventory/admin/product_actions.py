@@ -8,9 +8,10 @@ from unfold.decorators import action
 from unfold.enums import ActionVariant
 
 from backoffice.admin_actions import (
-    OptionalReasonForm,
     ReasonDialogForm,
     admin_reason,
+    confirm_and_apply,
+    confirm_delete,
     form_action,
     redirect_to_change_page,
     result_level,
@@ -24,6 +25,7 @@ from inventory.models import Product
 
 NOUN = _("products")
 ADJUSTED = _("Stock of %(product)s changed by %(delta)+d to %(stock)d.")
+DELETE_TITLE = _("Delete products")
 DELETE_INTRO = _(
     "Products that appear in orders are not deleted; they are listed afterwards with the advice to archive "
     "them. Deleting cannot be undone from the list, only from each product's history."
@@ -119,38 +121,29 @@ class ProductActionsMixin:
 
     @action(description=_("Archive selected products"), permissions=["change"], icon="archive")
     def archive(self, request, queryset):
-        def perform(products, data):
-            reason = admin_reason("archived", data.get("reason"))
-            result = services.archive_products(products=products, user=request.user, reason=reason)
-            return result.summary(NOUN, _("archived")), result_level(result)
+        def archive(products, reason):
+            return services.archive_products(products=products, user=request.user, reason=reason)
 
-        return form_action(
+        return confirm_and_apply(
             self,
             request,
             queryset,
-            form_class=OptionalReasonForm,
+            apply=archive,
+            what="archived",
+            noun=NOUN,
+            verb=_("archived"),
             title=_("Archive products"),
             intro=_("Archived products leave the shop but stay in orders and reports."),
-            perform=perform,
         )
 
     @action(description=_("Delete selected products"), permissions=["delete"], icon="delete")
     def delete_products(self, request, queryset):
-        def perform(products, data):
-            # The optional reason typed on the confirmation page goes into each deleted row's history.
-            reason = admin_reason("deleted", data.get("reason"))
-            result = services.delete_products(products=list(products), user=request.user, reason=reason)
-            return result.summary(NOUN, _("deleted")), result_level(result)
+        # The optional reason typed on the confirmation page goes into each deleted row's history.
+        def delete(products, reason):
+            return services.delete_products(products=products, user=request.user, reason=reason)
 
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=OptionalReasonForm,
-            title=_("Delete products"),
-            intro=DELETE_INTRO,
-            perform=perform,
-            danger=True,
+        return confirm_delete(
+            self, request, queryset, delete=delete, noun=NOUN, title=_("Delete products"), intro=DELETE_INTRO
         )
 
     @action(description=_("Adjust stock of selected products"), permissions=["adjust_stock"], icon="swap_vert")
