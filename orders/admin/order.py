@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +156,9 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
         """Lines go through the order services: they price every draft line; this admin never does."""
         lines = next((f for f in formsets if f.model is OrderLine), None)
         order = form.instance
-        if lines is None or (change and not _is_draft(order)):
+        if lines is None and not change:
+            raise PermissionDenied  # a draft is created with its lines: who may not add lines may not add one
+        if lines is None or not _is_draft(order):
             return super().save_related(request, form, formsets, change)
         add, edit, remove = _line_changes(lines)
         if not change:
@@ -179,7 +181,8 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
                 reason=admin_reason("lines changed"),
             )
         # What Django's change message and log entry read from a saved formset.
-        lines.new_objects = [f.instance for f in lines.forms if f.instance.pk is None and f.has_changed()]
+        stored = {line.product_id: line for line in OrderLine.objects.filter(order_id=order.pk)}
+        lines.new_objects = [stored[product.pk] for product, _quantity in add]  # one line per product
         lines.changed_objects = [(f.instance, f.changed_data) for f in lines.forms if f.instance.pk and f.has_changed()]
         lines.deleted_objects = [f.instance for f in lines.deleted_forms if f.instance.pk]
         form.save_m2m()
