@@ -20,9 +20,12 @@ from orders.choices import REVENUE_STATUSES, OrderStatus
 from orders.pricing import TIER_DISCOUNT_RATES
 
 
-def _keys(ids):
-    """``None`` (all rows) or the sorted distinct integer keys of ``ids``."""
-    return None if ids is None else sorted({int(pk) for pk in ids})
+def _store(store, ids, using, **rules):
+    """``store`` (an ``orders.sql`` function) on every row, or on the distinct integer keys ``ids``."""
+    keys = None if ids is None else sorted({int(pk) for pk in ids})
+    if keys == []:
+        return 0
+    return store(connections[using], ids=keys, **rules)
 
 
 def recount_order_totals(order_ids=None, using="default"):
@@ -31,11 +34,8 @@ def recount_order_totals(order_ids=None, using="default"):
     The arithmetic of ``OrderQuerySet.with_totals()``: ``ROUND(subtotal * (1 - rate), 2)``, the rate
     kept at placement or else the customer's tier rate. ``order_ids`` limits it to those orders.
     """
-    order_ids = _keys(order_ids)
-    if order_ids == []:
-        return 0
-    return sql.store_order_totals(
-        connections[using], tier_rates=TIER_DISCOUNT_RATES, draft=str(OrderStatus.DRAFT), order_ids=order_ids
+    return _store(
+        sql.store_order_totals, order_ids, using, tier_rates=TIER_DISCOUNT_RATES, draft=str(OrderStatus.DRAFT)
     )
 
 
@@ -47,11 +47,8 @@ def recount_customer_stats(customer_ids=None, using="default"):
     in ``REVENUE_STATUSES``, the last order is the newest by placed_at then number. Customers
     without placed orders whose figures say otherwise are zeroed. ``customer_ids`` limits both.
     """
-    customer_ids = _keys(customer_ids)
-    if customer_ids == []:
-        return 0
-    return sql.store_customer_stats(
-        connections[using], revenue_statuses=REVENUE_STATUSES, draft=str(OrderStatus.DRAFT), customer_ids=customer_ids
+    return _store(
+        sql.store_customer_stats, customer_ids, using, revenue_statuses=REVENUE_STATUSES, draft=str(OrderStatus.DRAFT)
     )
 
 
@@ -60,7 +57,4 @@ def recount_units_sold(product_ids=None, using="default"):
 
     The definition of ``units_sold_from_lines()``. Only products whose count differs are written.
     """
-    product_ids = _keys(product_ids)
-    if product_ids == []:
-        return 0
-    return sql.store_units_sold(connections[using], sale_statuses=REVENUE_STATUSES, product_ids=product_ids)
+    return _store(sql.store_units_sold, product_ids, using, sale_statuses=REVENUE_STATUSES)

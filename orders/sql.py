@@ -33,8 +33,8 @@ def _among(column, name, ids, connection, *, joiner=" AND "):
     return joiner + sql, params
 
 
-def store_order_totals(connection, *, tier_rates, draft, order_ids=None):
-    """Placed figures of every non-draft order (or of ``order_ids``) from its lines; returns rows written.
+def store_order_totals(connection, *, tier_rates, draft, ids=None):
+    """Placed figures of every non-draft order (or of ``ids``) from its lines; returns rows written.
 
     ``placed_subtotal`` = the lines' sum, ``placed_total`` = ``ROUND(subtotal * (1 - rate), 2)`` with
     the rate kept on the order, else the customer's tier rate from ``tier_rates``;
@@ -42,8 +42,8 @@ def store_order_totals(connection, *, tier_rates, draft, order_ids=None):
     """
     rate_case, params = _tier_rate_case(tier_rates, "c.tier")
     params["draft"] = draft
-    only_orders, id_params = _among("o.id", "order_ids", order_ids, connection)
-    only_lines, _same = _among("order_id", "order_ids", order_ids, connection, joiner=" WHERE ")
+    only_orders, id_params = _among("o.id", "order_ids", ids, connection)
+    only_lines, _same = _among("order_id", "order_ids", ids, connection, joiner=" WHERE ")
     params.update(id_params)
     lines = (
         f"(SELECT order_id, SUM(quantity * unit_price) AS subtotal, COUNT(*) AS n FROM {LINES}{only_lines}"  # noqa: S608
@@ -62,7 +62,7 @@ def store_order_totals(connection, *, tier_rates, draft, order_ids=None):
         where=f"o.status <> %(draft)s{only_orders}",
     )
     # A placed order without lines (none can be placed; rows loaded in bulk might be) totals 0.
-    only_empty, _same = _among("id", "order_ids", order_ids, connection)
+    only_empty, _same = _among("id", "order_ids", ids, connection)
     empty = (
         f"UPDATE {ORDERS} SET placed_subtotal = 0, placed_total = 0, placed_line_count = 0"  # noqa: S608
         f" WHERE status <> %(draft)s AND placed_total IS NULL{only_empty}"
@@ -71,8 +71,8 @@ def store_order_totals(connection, *, tier_rates, draft, order_ids=None):
     return _execute_all(connection, [totals, empty], params)
 
 
-def store_customer_stats(connection, *, revenue_statuses, draft, customer_ids=None):
-    """Stored order figures of every customer (or of ``customer_ids``) from the orders; returns rows written.
+def store_customer_stats(connection, *, revenue_statuses, draft, ids=None):
+    """Stored order figures of every customer (or of ``ids``) from the orders; returns rows written.
 
     Non-draft orders count; the lifetime value sums ``placed_total`` of orders in
     ``revenue_statuses``; the last order is the newest by placed_at, then number (looked up per
@@ -81,9 +81,9 @@ def store_customer_stats(connection, *, revenue_statuses, draft, customer_ids=No
     """
     revenue, params = in_values("status", "revenue", [str(s) for s in revenue_statuses], connection)
     params["draft"] = draft
-    only_orders, id_params = _among("customer_id", "customer_ids", customer_ids, connection)
-    only_customers, _same = _among("c.id", "customer_ids", customer_ids, connection)
-    only_rows, _same = _among("id", "customer_ids", customer_ids, connection)
+    only_orders, id_params = _among("customer_id", "customer_ids", ids, connection)
+    only_customers, _same = _among("c.id", "customer_ids", ids, connection)
+    only_rows, _same = _among("id", "customer_ids", ids, connection)
     params.update(id_params)
     stats = (
         "(SELECT customer_id, COUNT(*) AS n,"  # noqa: S608
@@ -118,8 +118,8 @@ def store_customer_stats(connection, *, revenue_statuses, draft, customer_ids=No
     return _execute_all(connection, [figures, never], params)
 
 
-def store_units_sold(connection, *, sale_statuses, product_ids=None):
-    """``units_sold`` of every product (or of ``product_ids``) from the lines of orders in ``sale_statuses``.
+def store_units_sold(connection, *, sale_statuses, ids=None):
+    """``units_sold`` of every product (or of ``ids``) from the lines of orders in ``sale_statuses``.
 
     Only rows whose count differs are written; returns how many. With arrays (PostgreSQL) one
     ``UPDATE ... FROM`` a ``GROUP BY`` over the lines of sales (one hash join of the lines and the
@@ -128,8 +128,8 @@ def store_units_sold(connection, *, sale_statuses, product_ids=None):
     sold, params = in_values("o.status", "sale", [str(s) for s in sale_statuses], connection)
     lines_sold = f"{LINES} l INNER JOIN {ORDERS} o ON o.id = l.order_id WHERE {sold}"
     if capabilities(connection).arrays:
-        only_lines, id_params = _among("l.product_id", "product_ids", product_ids, connection)
-        only_products, _same = _among("q.id", "product_ids", product_ids, connection)
+        only_lines, id_params = _among("l.product_id", "product_ids", ids, connection)
+        only_products, _same = _among("q.id", "product_ids", ids, connection)
         sql = (
             f"UPDATE {PRODUCTS} AS p SET units_sold = COALESCE(s.units, 0) FROM {PRODUCTS} AS q"  # noqa: S608
             f" LEFT JOIN (SELECT l.product_id, SUM(l.quantity) AS units FROM {lines_sold}{only_lines}"
@@ -139,11 +139,11 @@ def store_units_sold(connection, *, sale_statuses, product_ids=None):
         return _execute_all(connection, [sql], {**params, **id_params})
     count = f"COALESCE((SELECT SUM(l.quantity) FROM {lines_sold} AND l.product_id = {PRODUCTS}.id), 0)"  # noqa: S608
     sql = f"UPDATE {PRODUCTS} SET units_sold = {count} WHERE units_sold <> {count}"  # noqa: S608
-    if product_ids is None:
+    if ids is None:
         return _execute_all(connection, [sql], params)
     changed = 0
-    for start in range(0, len(product_ids), UNITS_SOLD_BATCH):
-        only, id_params = _among("id", "product_ids", product_ids[start : start + UNITS_SOLD_BATCH], connection)
+    for start in range(0, len(ids), UNITS_SOLD_BATCH):
+        only, id_params = _among("id", "product_ids", ids[start : start + UNITS_SOLD_BATCH], connection)
         changed += _execute_all(connection, [sql + only], {**params, **id_params})
     return changed
 

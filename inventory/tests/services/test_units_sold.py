@@ -217,9 +217,14 @@ def test_the_migration_backfill_counts_from_the_lines(tee, cap, customer, staff_
     place_order(customer=customer, lines=[(tee, 2), (cap, 1)], user=staff_user)
     OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.SHIPPED), product=cap, quantity=6)
     OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.REFUNDED), product=tee, quantity=5)
+    # Every status that counts as a sale counts (placed above, shipped, paid, delivered), the others not.
+    OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.PAID), product=tee, quantity=3)
+    OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.DELIVERED), product=cap, quantity=4)
+    OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.CANCELLED), product=cap, quantity=8)
+    OrderLineFactory(order=OrderFactory(customer=customer, status=OrderStatus.DRAFT), product=tee, quantity=9)
     Product.objects.update(units_sold=0)  # as the new column starts
     backfill(django_apps, SimpleNamespace(connection=connection))  # it uses the schema editor's connection
-    assert sold() == {"TEE-1": 2, "CAP-1": 7} == from_lines()
+    assert sold() == {"TEE-1": 5, "CAP-1": 11} == from_lines()
 
 
 steps = st.lists(
