@@ -18,7 +18,7 @@ from backoffice.errors import ServiceError
 from backoffice.history import actor, record_history_from_rows, stamp
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Category, Product, StockMovement, may_hold_stock, published_at_for
+from inventory.models import Product, StockMovement, may_hold_stock, published_at_for
 from inventory.sql import set_status_of_locked
 
 INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
@@ -36,11 +36,6 @@ SKIP_ALREADY_DRAFT = _("already unpublished")
 SKIP_ALREADY_ARCHIVED = _("already archived")
 SKIP_ARCHIVED = _("archived (publish them first)")
 SKIP_IN_ORDERS = _("they appear in orders (archive them instead)")
-CATEGORY_IN_USE = _(
-    "Category %(name)s still has %(products)d product(s) and %(children)d subcategory(ies). "
-    "Move them to another category first."
-)
-SKIP_CATEGORY_IN_USE = _("they still have products or subcategories (move those first)")
 
 # What each status change skips: target status -> {a product's status: why it is skipped}.
 STATUS_SKIP_RULES = {
@@ -362,47 +357,3 @@ def can_change_status(status, to_status):
     The product page offers only the status buttons this allows (``inventory.admin.product_actions``).
     """
     return status not in STATUS_SKIP_RULES[to_status]
-
-
-def refuse_category_in_use(category):
-    """A category that still holds products or subcategories is not deleted (``ServiceError`` ``protected``)."""
-    products = Product.objects.filter(category_id=category.pk).count()
-    children = Category.objects.filter(parent_id=category.pk).count()
-    if products or children:
-        raise ServiceError(
-            CATEGORY_IN_USE,
-            code="protected",
-            params={"name": category.name, "products": products, "children": children},
-        )
-
-
-@transaction.atomic
-def delete_category(*, category, user, reason="deleted"):
-    """Delete one category with history, or refuse it (``refuse_category_in_use``); nothing is written then.
-
-    The row is locked first (``FOR UPDATE``): a product cannot be moved into it between the check
-    and the delete (its foreign-key check waits for the lock).
-    """
-    locked = Category.objects.select_for_update().get(pk=category.pk)
-    refuse_category_in_use(locked)
-    stamp(locked, user=user, reason=reason).delete()
-
-
-@transaction.atomic
-def delete_categories(*, categories, user, reason="deleted"):
-    """``delete_category`` for each category, in pk order; refused ones are skipped.
-
-    Returns a ``BulkResult``; its ``message`` holds the refusal of each skipped category.
-    """
-    result = BulkResult()
-    refusals = []
-    for category in sorted(categories, key=lambda c: c.pk):
-        try:
-            delete_category(category=category, user=user, reason=reason)
-        except ServiceError as error:
-            result.skipped[str(SKIP_CATEGORY_IN_USE)].append(category)
-            refusals.append(error.message)
-        else:
-            result.changed += 1
-    result.message = " ".join(refusals)
-    return result

@@ -17,7 +17,7 @@ from backoffice.admin_io import ImportExportAdminMixin
 from backoffice.admin_lists import nowrap
 from backoffice.admin_site import EstimatedCountPaginator
 from backoffice.errors import ServiceError
-from inventory import services
+from inventory import category_services
 from inventory.admin.filters import DateRangeFilter
 from inventory.models import Category, StockMovement, Tag
 
@@ -31,7 +31,7 @@ DELETE_INTRO = _(
 
 @admin.register(Category)
 class CategoryAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
-    """Deleting goes through ``inventory.services.delete_categories``: one in use is refused, by name."""
+    """Deleting goes through ``inventory.category_services``: one in use is refused, by name."""
 
     list_display = ["name", "parent", "default_price", "product_count"]
     list_select_related = ["parent"]
@@ -55,7 +55,7 @@ class CategoryAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
         category = self.get_object(request, unquote(object_id))
         if category is not None and self.has_delete_permission(request, category):
             try:
-                services.refuse_category_in_use(category)
+                category_services.refuse_category_in_use(category)
             except ServiceError as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return redirect_to_change_page(request, category)
@@ -63,19 +63,21 @@ class CategoryAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
 
     def delete_model(self, request, obj):
         try:
-            services.delete_category(category=obj, user=request.user, reason=admin_reason("deleted"))
+            category_services.delete_category(category=obj, user=request.user, reason=admin_reason("deleted"))
         except ServiceError as error:
             self.message_user(request, error.message, messages.ERROR)
 
     def delete_queryset(self, request, queryset):
         categories = list(queryset)
-        result = services.delete_categories(categories=categories, user=request.user, reason=admin_reason("deleted"))
+        result = category_services.delete_categories(
+            categories=categories, user=request.user, reason=admin_reason("deleted")
+        )
         self.message_user(request, result.summary(NOUN, _("deleted")), result_level(result))
 
     @action(description=_("Delete selected categories"), permissions=["delete"], icon="delete")
     def delete_categories(self, request, queryset):
-        def delete(categories, reason):  # the rule: inventory.services.refuse_category_in_use
-            return services.delete_categories(categories=categories, user=request.user, reason=reason)
+        def delete(categories, reason):  # the rule: category_services.refuse_category_in_use
+            return category_services.delete_categories(categories=categories, user=request.user, reason=reason)
 
         return confirm_delete(
             self, request, queryset, delete=delete, noun=NOUN, title=_("Delete categories"), intro=DELETE_INTRO

@@ -12,10 +12,11 @@ from backoffice.api.viewsets import CreateMixin, ModelViewSet, UpdateMixin
 from backoffice.errors import ServiceError
 from backoffice.history import stamp
 from inventory.api.serializers import CategorySerializer, ProductSerializer, StockAdjustmentSerializer, TagSerializer
+from inventory.category_services import delete_category
 from inventory.choices import MovementReason
 from inventory.filters import CategoryFilter, ProductFilter
 from inventory.models import Category, Product, Tag
-from inventory.services import adjust_stock, delete_category
+from inventory.services import adjust_stock
 
 
 class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSet):

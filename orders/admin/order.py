@@ -15,7 +15,7 @@ from backoffice.admin_lists import ListColumnsMixin, nowrap
 from backoffice.admin_site import EstimatedCountPaginator
 from backoffice.errors import ServiceError
 from inventory.admin.filters import DateRangeFilter
-from orders import services
+from orders import draft_services, services
 from orders.admin.filters import RevenueFilter
 from orders.admin.order_actions import OrderActionsMixin
 from orders.choices import STATUS_LABELS, OrderStatus
@@ -172,7 +172,7 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
             )
             _adopt(order, created)
         elif add or edit or remove:
-            services.edit_draft_lines(
+            draft_services.edit_draft_lines(
                 order=order,
                 user=request.user,
                 add=add,

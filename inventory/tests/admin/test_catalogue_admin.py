@@ -15,8 +15,9 @@ from backoffice.tests.admin_support import (
     user_in_role,
     user_with_perms,
 )
+from inventory.category_services import CATEGORY_IN_USE
 from inventory.models import Category, Product, StockMovement, Tag
-from inventory.services import CATEGORY_IN_USE, adjust_stock
+from inventory.services import adjust_stock
 from inventory.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from backoffice.tests.api.fixtures import assert_error
+from inventory.category_services import CATEGORY_IN_USE
 from inventory.models import Category, Tag
-from inventory.services import CATEGORY_IN_USE
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from backoffice.errors import ServiceError
+from inventory.category_services import CATEGORY_IN_USE, SKIP_CATEGORY_IN_USE, delete_categories, delete_category
 from inventory.models import Category
-from inventory.services import CATEGORY_IN_USE, SKIP_CATEGORY_IN_USE, delete_categories, delete_category
 from inventory.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db

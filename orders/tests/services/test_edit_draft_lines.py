@@ -8,8 +8,9 @@ from backoffice.errors import ServiceError
 from inventory.models import StockMovement
 from inventory.tests.factories import CategoryFactory, ProductFactory
 from orders.choices import OrderStatus
+from orders.draft_services import NOT_A_DRAFT, PRODUCT_TWICE, edit_draft_lines
 from orders.models import OrderLine
-from orders.services import EMPTY_ORDER, NOT_A_DRAFT, PRODUCT_TWICE, check_lines, create_draft_order, edit_draft_lines
+from orders.services import EMPTY_ORDER, check_lines, create_draft_order
 from orders.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
