@@ -5,48 +5,54 @@ SQL modules, the import and migrations ask it for a capability ("does this datab
 never for a vendor name.
 """
 
-from dataclasses import dataclass
-
 from django.db import connection as default_connection
 from django.db import migrations
 
 
-@dataclass(frozen=True)
 class Capabilities:
-    copy: bool  # COPY ... FROM STDIN / TO STDOUT
-    arrays: bool  # one array parameter: ``col = ANY(%(ids)s)``, ``unnest(...)``
-    row_locks: bool  # SELECT ... FOR UPDATE (SQLite serialises writers instead)
-    for_update_of: bool  # FOR UPDATE OF <table>: lock one table of a join
-    no_key_update: bool  # FOR NO KEY UPDATE: does not block foreign-key checks of new rows
-    trigram: bool  # pg_trgm GIN indexes
-    update_join: bool  # ``UPDATE t JOIN (...) s SET ...`` instead of ``UPDATE t SET ... FROM (...) s``
-    planner_estimates: bool  # pg_class.reltuples and EXPLAIN (FORMAT JSON) row estimates
-    nulls_last_index: bool  # an index column may say NULLS LAST
-    order_by_nulls_last: bool  # ORDER BY ... NULLS LAST
-    async_commit: bool  # SET LOCAL synchronous_commit = off
-    auto_increment_gaps: bool  # an auto-increment may skip values after a reset (InnoDB)
+    """What one connection's database can do; each capability is read when asked.
+
+    The vendor's own capabilities need no database access, so a test module may ask for them in a
+    ``skipif`` while it is collected; those that depend on the server's version (MySQL's
+    ``FOR UPDATE OF``) read Django's features, which ask the server the first time.
+    """
+
+    def __init__(self, connection):
+        self._vendor = connection.vendor
+        self._features = connection.features
+
+    def _is(self, *vendors):
+        return self._vendor in vendors
+
+    # COPY ... FROM STDIN / TO STDOUT
+    copy = property(lambda self: self._is("postgresql"))
+    # one array parameter: ``col = ANY(%(ids)s)``, ``unnest(...)``
+    arrays = property(lambda self: self._is("postgresql"))
+    # SELECT ... FOR UPDATE (SQLite serialises writers instead)
+    row_locks = property(lambda self: self._features.has_select_for_update)
+    # FOR UPDATE OF <table>: lock one table of a join
+    for_update_of = property(lambda self: self._features.has_select_for_update_of)
+    # FOR NO KEY UPDATE: does not block foreign-key checks of new rows
+    no_key_update = property(lambda self: self._features.has_select_for_no_key_update)
+    # pg_trgm GIN indexes
+    trigram = property(lambda self: self._is("postgresql"))
+    # ``UPDATE t JOIN (...) s SET ...`` instead of ``UPDATE t SET ... FROM (...) s``
+    update_join = property(lambda self: self._is("mysql"))
+    # pg_class.reltuples and EXPLAIN (FORMAT JSON) row estimates
+    planner_estimates = property(lambda self: self._is("postgresql"))
+    # an index column may say NULLS LAST
+    nulls_last_index = property(lambda self: self._is("postgresql"))
+    # ORDER BY ... NULLS LAST
+    order_by_nulls_last = property(lambda self: self._features.supports_order_by_nulls_modifier)
+    # SET LOCAL synchronous_commit = off
+    async_commit = property(lambda self: self._is("postgresql"))
+    # an auto-increment may skip values after a reset (InnoDB)
+    auto_increment_gaps = property(lambda self: self._is("mysql"))
 
 
 def capabilities(connection=None):
-    """The capabilities of ``connection`` (the default one), read now (tests may change features)."""
-    connection = connection or default_connection
-    postgresql = connection.vendor == "postgresql"
-    mysql = connection.vendor == "mysql"
-    features = connection.features
-    return Capabilities(
-        copy=postgresql,
-        arrays=postgresql,
-        row_locks=features.has_select_for_update,
-        for_update_of=features.has_select_for_update_of,
-        no_key_update=features.has_select_for_no_key_update,
-        trigram=postgresql,
-        update_join=mysql,
-        planner_estimates=postgresql,
-        nulls_last_index=postgresql,
-        order_by_nulls_last=features.supports_order_by_nulls_modifier,
-        async_commit=postgresql,
-        auto_increment_gaps=mysql,
-    )
+    """The capabilities of ``connection`` (the default one), read when asked (tests may change features)."""
+    return Capabilities(connection or default_connection)
 
 
 def in_values(column, name, values, connection=None):
