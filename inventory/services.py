@@ -17,6 +17,7 @@ from backoffice.db import update_rows
 from backoffice.errors import ServiceError
 from backoffice.history import history_insert_sql, history_params, record_history_from_rows, snapshot_insert_sqls
 from backoffice.validators import whole_number
+from backoffice.webhooks.events import emit_many, stock_changed
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
 
@@ -116,6 +117,7 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
         product._history_user = user
         product._change_reason = history_reason or _movement_reason_text(reason, delta, order, note)
         product.save(update_fields=fields)
+        stock_changed(product, product.stock - delta)  # webhooks: stock.low, after commit
         movements.append(
             StockMovement(
                 product=product,
@@ -296,6 +298,8 @@ def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
                 _set_status_in_python(
                     batch, result, user=user, reason=reason, to_status=to_status, now=now, skip_rules=skip_rules
                 )
+        skipped = {product.pk for products in result.skipped.values() for product in products}
+        emit_many("product.updated", "inventory.product", set(ids) - skipped)  # webhooks, after commit
     return result
 
 

@@ -27,6 +27,7 @@ from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from backoffice.history import record_bulk_history
 from backoffice.validators import whole_number
+from backoffice.webhooks.events import order_status_changed
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
@@ -161,6 +162,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         _stamp(line, user, f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     _count_placed_order(order)
+    order_status_changed(order)  # webhooks, after commit
     return order
 
 
@@ -236,6 +238,7 @@ def transition_order(*, order, to_status, user, reason=""):
         _uncount_revenue(locked)
     locked.status = to_status
     _stamp(locked, user, history_reason).save()
+    order_status_changed(locked)  # webhooks, after commit
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
         transaction.on_commit(lambda: _mail_shipped(locked))
     order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate
