@@ -74,9 +74,9 @@ def test_main_flows_with_the_generated_client(shop_client, shop, live_server):
     api = AuthenticatedClient(base_url=live_server.url, token=tokens.access, raise_on_unexpected_status=True)
 
     # Products with filters: published clothing from 15.00 up, by effective price.
-    page = products_list.sync(
-        client=api, status=ProductsListStatus.PUBLISHED, category=shop["clothing"].pk, price_min=15, ordering="-effective_price"
-    )  # fmt: skip
+    clothing = shop["clothing"].pk
+    published = ProductsListStatus.PUBLISHED
+    page = products_list.sync(client=api, status=published, category=clothing, price_min=15, ordering="-effective_price")
     assert [(p.sku, p.effective_price) for p in page.results] == [("SHIRT-1", "25.00"), ("SOCKS-1", "15.00")]
     assert page.count == 2
 
