@@ -76,7 +76,8 @@ def test_main_flows_with_the_generated_client(shop_client, shop, live_server):
     # Products with filters: published clothing from 15.00 up, by effective price.
     clothing = shop["clothing"].pk
     published = ProductsListStatus.PUBLISHED
-    page = products_list.sync(client=api, status=published, category=clothing, price_min=15, ordering="-effective_price")
+    by_price = "-effective_price"
+    page = products_list.sync(client=api, status=published, category=clothing, price_min=15, ordering=by_price)
     assert [(p.sku, p.effective_price) for p in page.results] == [("SHIRT-1", "25.00"), ("SOCKS-1", "15.00")]
     assert page.count == 2
 
