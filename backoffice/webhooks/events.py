@@ -62,16 +62,27 @@ def stock_changed(product, before):
         emit("stock.low", product)
 
 
+class _FanOut:
+    """The on-commit callback of one emit; ``key`` lets a second emit of the same row see it pending."""
+
+    def __init__(self, event, label, items, key):
+        self.call = partial(fan_out, event, label, items)
+        self.key = key
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        self.call()
+
+
 def _on_commit(event, label, items, *, key):
-    callback = partial(fan_out, event, label, items)
-    callback.webhook_key = key
     connection = transaction.get_connection()
-    # The pending callbacks of this transaction; a rolled-back savepoint's are gone from it.
-    pending = connection.run_on_commit if key is not None and connection.in_atomic_block else []
-    if any(getattr(func, "webhook_key", None) == key for _sids, func, _robust in pending):
+    # The callbacks waiting for this transaction's commit; a rolled-back savepoint's are gone from it.
+    waiting = connection.run_on_commit if key is not None and connection.in_atomic_block else []
+    if any(isinstance(func, _FanOut) and func.key == key and not func.done for _sids, func, _robust in waiting):
         return
     # robust: a failure here is logged; it must not turn a committed request into a 500.
-    transaction.on_commit(callback, robust=True)
+    transaction.on_commit(_FanOut(event, label, items, key), robust=True)
 
 
 def subscribers(event):
