@@ -47,6 +47,7 @@ def test_sidebar_groups_for_superuser(superuser):
         "Sales": ["Orders"],
         "Customers": ["Customers"],
         "Access": ["Users", "Groups", "Login attempts", "Login log"],
+        "Integrations": ["API keys", "API tokens", "Webhook endpoints", "Webhook deliveries"],
     }
 
 
