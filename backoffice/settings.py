@@ -316,7 +316,8 @@ SPECTACULAR_SETTINGS = {
         "Products, customers and orders of the shop. Every error is "
         "`{status, code, detail, errors: {field: [messages]}}`; unknown query parameters and ordering "
         "fields are rejected with 400; a well-formed request the current state refuses (stock, order "
-        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`."
+        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`, "
+        "or send an API key as `Authorization: Api-Key <key>`. Request bodies are JSON."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -83,5 +83,5 @@ class ApiKeyUser(User):
         return self.api_key is not None and perm in self.api_key.permissions() and super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label):
-        scoped = any(perm.startswith(f"{app_label}.") for perm in self.api_key.permissions())
+        scoped = self.api_key is not None and any(p.startswith(f"{app_label}.") for p in self.api_key.permissions())
         return scoped and super().has_module_perms(app_label)
