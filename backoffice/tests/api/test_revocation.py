@@ -102,3 +102,19 @@ def test_an_access_token_without_the_fingerprint_is_refused(user):
 
     bare = AccessToken.for_user(user)  # simplejwt's own: no tv claim
     assert_error(get_products(str(bare)), 401, "token_revoked")
+
+
+def test_two_refreshes_racing_with_one_token_get_one_new_pair(user, monkeypatch):
+    """Both pass the blacklist check before either writes; the blacklist row decides, once."""
+    from rest_framework_simplejwt.exceptions import AuthenticationFailed
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    from backoffice.security.tokens import REFRESH_USED, TokenRefreshSerializer
+
+    tokens = sign_in(user)
+    monkeypatch.setattr(RefreshToken, "check_blacklist", lambda self: None)  # the competitor already checked
+    first = TokenRefreshSerializer().validate({"refresh": tokens["refresh"]})
+    assert set(first) == {"access", "refresh"}
+    with pytest.raises(AuthenticationFailed) as refused:
+        TokenRefreshSerializer().validate({"refresh": tokens["refresh"]})
+    assert refused.value.detail["detail"] == REFRESH_USED
