@@ -126,7 +126,7 @@ def test_saving_a_product_twice_in_one_transaction_sends_one_event(
 def test_a_failing_receiver_gets_a_retry_with_backoff(
     receiver, endpoint, dummy_tasks, django_capture_on_commit_callbacks
 ):
-    receiver.statuses = [500]
+    receiver.statuses = [500, 503]
     with django_capture_on_commit_callbacks(execute=True):
         emit("import.finished", {"model": "tag"})
     (first,) = dummy_tasks.results
@@ -142,17 +142,20 @@ def test_a_failing_receiver_gets_a_retry_with_backoff(
     assert before + timedelta(seconds=59) < retry.task.run_after <= timezone.now() + timedelta(minutes=1)
     assert delivery.next_attempt_at == retry.task.run_after
 
-    assert deliver_webhook.call(delivery.pk, 2) == DeliveryStatus.SUCCEEDED
-    assert deliver_webhook.call(delivery.pk, 2) == "stale"  # a duplicate task sends nothing
-    assert len(receiver.requests) == 2
-    assert receiver.requests[0]["json"] == receiver.requests[1]["json"]  # the same event, the same id
+    assert deliver_webhook.call(delivery.pk, 2) == DeliveryStatus.RETRYING
+    assert dummy_tasks.results[-1].task.run_after > timezone.now() + timedelta(seconds=110)  # 2 minutes now
+    assert deliver_webhook.call(delivery.pk, 2) == "stale"  # a duplicate of attempt 2 sends nothing
+    assert deliver_webhook.call(delivery.pk, 3) == DeliveryStatus.SUCCEEDED
+    assert deliver_webhook.call(delivery.pk, 3) == "stale"
+    assert len(receiver.requests) == 3
+    assert receiver.requests[0]["json"] == receiver.requests[2]["json"]  # the same event, the same id
     for request in receiver.requests:
         verify(secret=endpoint.secret, body=request["body"], headers=request["headers"])
     log = list(delivery.attempt_log.values_list("number", "status_code", "succeeded"))
-    assert log == [(1, 500, False), (2, 200, True)]
+    assert log == [(1, 500, False), (2, 503, False), (3, 200, True)]
     assert all(ms is not None for ms in delivery.attempt_log.values_list("response_ms", flat=True))
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (DeliveryStatus.SUCCEEDED, 2, None)
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (DeliveryStatus.SUCCEEDED, 3, None)
 
 
 def test_gives_up_after_the_last_attempt(dummy_tasks, settings, db, django_capture_on_commit_callbacks):
