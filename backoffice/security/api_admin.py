@@ -19,7 +19,7 @@ from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 from backoffice.errors import ServiceError
 from backoffice.security import api_keys, capabilities
 from backoffice.security.models import ApiKey
-from backoffice.security.tokens import revoke_all_tokens
+from backoffice.security.tokens import blacklist, revoke_all_tokens
 
 KEY_SHOWN_ONCE = _("Copy the key now: it is shown only this once. Only its hash is stored.")
 
@@ -178,16 +178,15 @@ class OutstandingTokenAdmin(ModelAdmin):
 
     @action(description=_("Revoke the selected refresh tokens"), permissions=["revoke"])
     def revoke(self, request, queryset):
-        pending = [token for token in queryset if not token.is_revoked]
-        BlacklistedToken.objects.bulk_create([BlacklistedToken(token=t) for t in pending], ignore_conflicts=True)
+        count = blacklist(queryset)
         self.message_user(
             request,
             ngettext(
                 "%(count)d refresh token revoked; access tokens made from it end within their lifetime.",
                 "%(count)d refresh tokens revoked; access tokens made from them end within their lifetime.",
-                len(pending),
+                count,
             )
-            % {"count": len(pending)},
+            % {"count": count},
         )
 
     @action(description=_("Log their users out everywhere (every token fails now)"), permissions=["revoke"])

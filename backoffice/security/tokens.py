@@ -116,13 +116,16 @@ def _expiry(token):
     return datetime_from_epoch(token["exp"])
 
 
-def blacklist_outstanding(user):
-    """Blacklist every refresh token of ``user`` not yet blacklisted or expired; return how many."""
-    pending = list(
-        OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True)
-    )
+def blacklist(tokens):
+    """Blacklist the outstanding tokens (a list or queryset) not blacklisted yet; return how many."""
+    pending = list(OutstandingToken.objects.filter(pk__in=[t.pk for t in tokens], blacklistedtoken__isnull=True))
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in pending], ignore_conflicts=True)
     return len(pending)
+
+
+def blacklist_outstanding(user):
+    """Blacklist every refresh token of ``user`` not yet blacklisted or expired; return how many."""
+    return blacklist(OutstandingToken.objects.filter(user=user, expires_at__gt=timezone.now()))
 
 
 @transaction.atomic
