@@ -127,7 +127,7 @@ def other_kpis(today, by_day):
     first_day = (today - timedelta(days=29)).isoformat()
     revenue, orders = _days_total(by_day, today, 30)
     average = round_money(revenue / orders if orders else Decimal("0"))
-    new_customers = Customer.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    new_customers = Customer.objects.shoppers().filter(created_at__gte=start, created_at__lt=end).count()
     return [
         Kpi(
             title=str(_("Average order value, last 30 days")),
