@@ -108,6 +108,14 @@ class Customer(TimeStampedModel):
             ]
         super().save(*args, **kwargs)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        for field in ("default_shipping_address", "default_billing_address"):
+            address = getattr(self, field)
+            if address is not None and address.customer_id != self.pk:
+                raise ValidationError({field: _("Pick one of this customer's own addresses.")})
+
     def __str__(self):
         name = self.full_name
         return f"{name} <{self.email}>" if name and self.email else (name or self.email or f"#{self.pk}")

@@ -125,8 +125,13 @@ class TierPreview:
     def total(self):
         return sum(move.count for move in self.moves)
 
-    def count(self, way):
-        return sum(move.count for move in self.moves if move.direction == way)
+    @property
+    def up(self):
+        return sum(move.count for move in self.moves if move.direction == "up")
+
+    @property
+    def down(self):
+        return sum(move.count for move in self.moves if move.direction == "down")
 
 
 def preview_tier_rules(*, now=None, sample_size=50):
