@@ -86,11 +86,10 @@ def _rule_condition(rule):
 
 
 def moving_customers(rules, now=None):
-    """Customers, not pinned, whose tier differs from the one the rules give them."""
-    if not rules:
-        return Customer.objects.none()
+    """Customers, not pinned, whose tier differs from the one the rules give them (none without rules)."""
     targets = with_tier_targets(Customer.objects.filter(tier_pinned=False), rules, now)
-    return targets.exclude(tier=F("target_tier"))
+    movers = targets.exclude(tier=F("target_tier"))
+    return movers if rules else movers.none()
 
 
 def direction(from_tier, to_tier):
