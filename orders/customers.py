@@ -83,6 +83,8 @@ def order_address_fields(customer, *, shipping=None):
     fields.update(given)
     if not fields.get("shipping_name"):
         fields["shipping_name"] = customer.full_name
+    if fields.get("billing_line1") and not fields.get("billing_name"):
+        fields["billing_name"] = customer.full_name
     return fields
 
 

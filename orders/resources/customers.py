@@ -25,7 +25,7 @@ LIMITS = {"first_name": 150, "last_name": 150, "phone": 40}
 FIELDS = ("first_name", "last_name", "phone", "tier", "notes")
 # File column -> Address field; the export writes the same columns (orders.resources.export).
 ADDRESS_COLUMNS = {f"address_{field}": field for field in ADDRESS_FIELDS}
-ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "postcode": 20, "country": 2}
+ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "postcode": 20}  # country: two letters
 ADDRESS_REQUIRED = ("line1", "city", "country")
 BATCH = 1000
 
@@ -48,8 +48,8 @@ class CustomerImporter(Importer):
             for customer in found.select_related("default_shipping_address"):
                 self.existing[customer.email_key] = customer
         self.new, self.updates = [], []
-        # Customer -> the address values the file gives it (new default, or changes to the current one).
-        self.addresses = {}
+        # (customer, the address values the file gives it): a new default, or changes to the current one.
+        self.addresses = []
         duplicate = self.first_seen()
         for index, (line, row) in enumerate(table.rows):
             self.tick(index)
@@ -80,6 +80,8 @@ class CustomerImporter(Importer):
             return {}
         ok = True
         for field, text in given.items():
+            if field not in ADDRESS_LIMITS:
+                continue
             try:
                 check_length(text, ADDRESS_LIMITS[field])
             except CellError as exc:
@@ -125,7 +127,7 @@ class CustomerImporter(Importer):
             self.new.append(customer)
             self.report.add_new(email)
             if address:
-                self.addresses[customer] = address
+                self.addresses.append((customer, address))
             return
         changed = {f: v for f, v in values.items() if getattr(customer, f) != v}
         current = customer.default_shipping_address
@@ -138,7 +140,7 @@ class CustomerImporter(Importer):
         for field, value in changed.items():
             setattr(customer, field, value)
         if address_changed:
-            self.addresses[customer] = address
+            self.addresses.append((customer, address))
         self.updates.append(customer)
         self.report.add_updated(customer.email)
 
@@ -170,7 +172,7 @@ class CustomerImporter(Importer):
         """Update changed default addresses, add new ones; returns the customers whose defaults were set."""
         changed, added = [], []
         now = timezone.now()
-        for customer, values in self.addresses.items():
+        for customer, values in self.addresses:
             current = customer.default_shipping_address  # None for a new customer (no query)
             if current is not None:
                 for field, value in values.items():
@@ -193,7 +195,7 @@ class CustomerImporter(Importer):
         record_bulk_history(Address, added, user=user, reason=reason, update=False)
         by_customer = {address.customer_id: address for address in added}
         defaults_set = []
-        for customer in self.addresses:
+        for customer, _values in self.addresses:
             address = by_customer.get(customer.pk)
             if address is None:
                 continue
