@@ -17,7 +17,8 @@ from orders.tiers import apply_tier_rules, preview_tier_rules
 
 APPLIED = _("Tier rules applied: %(count)d customers moved (%(detail)s). Their history names the rule.")
 NOTHING_TO_APPLY = _("Tier rules applied: no customer needed to move.")
-APPLY_PERMISSION = "orders.change_customer"
+# Applying moves customers (their tier) by the rules: both permissions.
+APPLY_PERMISSIONS = ("orders.change_customer", "orders.change_tierrule")
 
 
 @admin.register(TierRule)
@@ -44,7 +45,7 @@ class TierRuleAdmin(TrackedAdmin, ModelAdmin):
             "opts": self.opts,
             "title": _("Tier changes the rules would make"),
             "preview": preview_tier_rules(),
-            "can_apply": request.user.has_perm(APPLY_PERMISSION),
+            "can_apply": request.user.has_perms(APPLY_PERMISSIONS),
             "tier_labels": TIER_LABELS,
         }
         return TemplateResponse(request, "admin/orders/tierrule/preview.html", context)
@@ -54,7 +55,7 @@ class TierRuleAdmin(TrackedAdmin, ModelAdmin):
         return [path("apply/", apply, name="orders_tierrule_apply"), *super().get_urls()]
 
     def apply_view(self, request):
-        if not (self.has_view_permission(request) and request.user.has_perm(APPLY_PERMISSION)):
+        if not request.user.has_perms(APPLY_PERMISSIONS):
             raise PermissionDenied
         run = apply_tier_rules(user=request.user)
         if run.total:

@@ -75,7 +75,8 @@ def test_applying_moves_them_through_the_service(boss_client, movers, superuser)
 
 
 def test_a_viewer_previews_but_cannot_apply(admin_client_as, movers):
-    client = admin_client_as(user_with_perms("viewer", "orders.view_tierrule"))
+    # A clerk: changes customers, only views the rules.
+    client = admin_client_as(user_with_perms("viewer", "orders.view_tierrule", "orders.change_customer"))
     assert client.get(PREVIEW).status_code == 200
     assert "Apply these changes" not in client.get(PREVIEW).content.decode()
     assert client.post(APPLY).status_code == 403
