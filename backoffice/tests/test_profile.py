@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,6 +12,7 @@ from PIL import Image
 from backoffice.models import Profile
 from backoffice.validators import AVATAR_NOT_IMAGE, AVATAR_TOO_LARGE, AVATAR_WRONG_TYPE, validate_avatar
 from inventory.tests.factories import UserFactory
+from orders.models import Customer
 
 pytestmark = pytest.mark.django_db
 PROFILE = {"display_name": "Ann at the desk", "phone": "+49 30 1234567", "time_zone": "Europe/Berlin"}
@@ -101,3 +103,16 @@ def test_the_profile_page_needs_a_staff_login(client):
     assert client.get(reverse("admin_profile")).status_code == 302
     client.logout()
     assert client.get(reverse("admin_profile_avatar", args=[shopper.pk])).status_code == 302
+
+
+@pytest.mark.parametrize(("is_staff", "customers"), [("on", 0), ("", 1)])
+def test_a_user_added_in_the_admin_is_staff_unless_unticked(boss_client, is_staff, customers):
+    form = boss_client.get(reverse("admin:auth_user_add")).context["adminform"].form
+    assert form.fields["is_staff"].initial is True
+    password = "Correct-horse-9!"
+    body = {"username": "newbie", "email": "newbie@shop.test", "usable_password": "true"}
+    body.update(password1=password, password2=password, is_staff=is_staff)
+    assert boss_client.post(reverse("admin:auth_user_add"), body).status_code == 302
+    user = get_user_model().objects.get(username="newbie")
+    assert (user.is_staff, Profile.objects.filter(user=user).count()) == (bool(is_staff), 1)
+    assert Customer.objects.filter(user=user).count() == customers
