@@ -18,6 +18,8 @@ PROFILE_SAVED = _("Your profile was saved.")
 
 def account_links(request):
     """The user menu: own profile first; the password change where the account has a password."""
+    if not request.user.is_authenticated:  # the login page builds the same context
+        return []
     links = [{"title": _("My profile"), "link": reverse("admin_profile")}]
     if request.user.has_usable_password():
         links.append({"title": _("Change password"), "link": reverse("admin:password_change")})

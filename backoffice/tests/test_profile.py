@@ -39,6 +39,11 @@ def test_the_user_menu_links_to_the_own_profile(boss_client):
     assert f'href="{reverse("admin:password_change")}"' in page
 
 
+def test_the_login_page_has_no_account_links(client):
+    page = client.get(reverse("admin:login"))
+    assert page.status_code == 200 and "My profile" not in page.content.decode()
+
+
 def test_staff_edit_their_own_profile_with_an_avatar(boss_client, superuser):
     assert boss_client.get(reverse("admin_profile")).status_code == 200
     response = _post(boss_client, avatar=_image())

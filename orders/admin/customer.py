@@ -97,7 +97,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (_("Customer"), {"fields": ["first_name", "last_name", "email", "phone", "tier", "tier_pinned", "user"]}),
-        (_("Addresses"), {"fields": ["default_shipping_address", "default_billing_address"]}),
+        (_("Default addresses"), {"fields": ["default_shipping_address", "default_billing_address"]}),
         (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
     inlines = [AddressInline]
