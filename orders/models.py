@@ -43,7 +43,7 @@ class Customer(TimeStampedModel):
     )
     # Pinned: tier rules never move this customer (orders.tiers); the tier is set by hand only.
     tier_pinned = models.BooleanField(
-        _("tier pinned"), default=False, help_text=_("Tier rules never move a pinned customer.")
+        _("tier pinned"), default=False, db_default=False, help_text=_("Tier rules never move a pinned customer.")
     )
     notes = models.TextField(_("notes"), blank=True)
     # One default of each kind at most, by construction; set through orders.customers.
@@ -174,14 +174,15 @@ class Order(TimeStampedModel):
     shipping_city = models.CharField(_("city"), max_length=100, blank=True)
     shipping_postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     shipping_country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. DE"))
-    # Copies of the customer's addresses when the order was placed: a later change of the address
+    # Copies of the customer's addresses when the order was placed (db_default: bulk loaders such as
+    # seed_demo's COPY need not name them): a later change of the address
     # book never changes a past order (orders.customers.order_address_fields).
-    billing_name = models.CharField(_("bill to"), max_length=200, blank=True)
-    billing_line1 = models.CharField(_("billing address"), max_length=200, blank=True)
-    billing_line2 = models.CharField(_("billing address (continued)"), max_length=200, blank=True)
-    billing_city = models.CharField(_("billing city"), max_length=100, blank=True)
-    billing_postcode = models.CharField(_("billing postcode"), max_length=20, blank=True)
-    billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
+    billing_name = models.CharField(_("bill to"), max_length=200, blank=True, db_default="")
+    billing_line1 = models.CharField(_("billing address"), max_length=200, blank=True, db_default="")
+    billing_line2 = models.CharField(_("billing address (continued)"), max_length=200, blank=True, db_default="")
+    billing_city = models.CharField(_("billing city"), max_length=100, blank=True, db_default="")
+    billing_postcode = models.CharField(_("billing postcode"), max_length=20, blank=True, db_default="")
+    billing_country = models.CharField(_("billing country"), max_length=2, blank=True, db_default="")
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
