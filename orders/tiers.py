@@ -4,10 +4,9 @@
 tier, and a customer who meets none is regular. Pinned customers (``Customer.tier_pinned``) are
 never moved. With no active rule nothing moves at all.
 
-Set-based, whatever the number of customers: one annotated queryset computes every customer's
-target (one correlated subquery per window and measure over their orders, on PostgreSQL an
-index-only scan of ``order_customer_cover_idx`` each), one query reads the customers who move,
-and each rule's movers are written by ``orders.services.change_customer_tier`` (lock, one UPDATE,
+Set-based, whatever the number of customers: one query computes every customer's target and
+reads those who move (orders of the widest window joined once, grouped by customer, conditional
+aggregates per window and measure, the move a ``HAVING``), and each rule's movers are written by ``orders.services.change_customer_tier`` (lock, one UPDATE,
 history rows in bulk) in chunks of ``APPLY_CHUNK``: the reason is ``tier rule: <rule>``.
 
 A scheduled job calls ``apply_tier_rules()`` (no arguments needed); the management command
@@ -19,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models import Case, CharField, Count, F, FilteredRelation, IntegerField, Q, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, Lag
 from django.utils import timezone
 
 from orders.choices import REVENUE_STATUSES, CustomerTier
-from orders.models import Customer, Order, TierRule
+from orders.models import Customer, TierRule
 from orders.querysets import MONEY_FIELD, ZERO
 
 RULE_REASON = "tier rule: %(rule)s"
@@ -43,23 +42,24 @@ def with_tier_targets(queryset, rules, now=None):
     """Annotate ``target_rule`` (the pk of the first rule met, else 0) and ``target_tier``.
 
     Also ``spend_<days>`` / ``orders_<days>``: the revenue and number of revenue orders placed in
-    each rule's window, one correlated subquery each (only the measures some rule uses).
+    each rule's window (only the measures some rule uses). One pass over the orders: a LEFT JOIN
+    limited to revenue orders in the widest window (``FilteredRelation``), grouped by customer,
+    each measure a conditional aggregate over it; PostgreSQL computes identical aggregates once,
+    however often the ``CASE`` names them. (A correlated subquery per measure ran once per
+    mention in the ``CASE``: 32 s on 100k customers / 1M orders, against a few seconds this way.)
     """
     now = now or timezone.now()
+    widest = max((rule.window_days for rule in rules), default=1)
+    window = Q(orders__status__in=REVENUE_STATUSES, orders__placed_at__gte=now - timedelta(days=widest))
+    queryset = queryset.annotate(window_orders=FilteredRelation("orders", condition=window))
     measures = {}
     for rule in rules:
-        since = now - timedelta(days=rule.window_days)
-        orders = (
-            Order.objects.filter(customer=OuterRef("pk"), status__in=REVENUE_STATUSES, placed_at__gte=since)
-            .order_by()
-            .values("customer")
-        )
+        in_window = Q(window_orders__placed_at__gte=now - timedelta(days=rule.window_days))
         if rule.min_spend is not None:
-            spend = orders.annotate(v=Sum("placed_total")).values("v")
-            measures[f"spend_{rule.window_days}"] = Coalesce(Subquery(spend, output_field=MONEY_FIELD), ZERO)
+            spend = Sum("window_orders__placed_total", filter=in_window, output_field=MONEY_FIELD)
+            measures[f"spend_{rule.window_days}"] = Coalesce(spend, ZERO)
         if rule.min_orders is not None:
-            count = orders.annotate(n=Count("*")).values("n")
-            measures[f"orders_{rule.window_days}"] = Coalesce(Subquery(count), 0)
+            measures[f"orders_{rule.window_days}"] = Count("window_orders", filter=in_window)
     queryset = queryset.annotate(**measures)
     conditions = [(rule, _rule_condition(rule)) for rule in rules]
     return queryset.annotate(
@@ -86,7 +86,10 @@ def _rule_condition(rule):
 
 
 def moving_customers(rules, now=None):
-    """Customers, not pinned, whose tier differs from the one the rules give them (none without rules)."""
+    """Customers, not pinned, whose tier differs from the one the rules give them (none without rules).
+
+    The difference is a condition on the aggregates: a ``HAVING``, in the same one query.
+    """
     targets = with_tier_targets(Customer.objects.filter(tier_pinned=False), rules, now)
     movers = targets.exclude(tier=F("target_tier"))
     return movers if rules else movers.none()
@@ -133,19 +136,28 @@ class TierPreview:
         return sum(move.count for move in self.moves if move.direction == "down")
 
 
+def mover_rows(rules, now=None):
+    """``[(pk, tier, target tier, target rule pk)]`` of every customer who moves, by pk: one query."""
+    movers = moving_customers(rules, now).order_by("pk")
+    return list(movers.values_list("pk", "tier", "target_tier", "target_rule")) if rules else []
+
+
 def preview_tier_rules(*, now=None, sample_size=50):
-    """Which customers the rules would move, up and down; writes nothing. Two queries."""
+    """Which customers the rules would move, up and down; writes nothing. Three queries."""
     rules = active_rules()
     preview = TierPreview(rules=rules)
-    movers = moving_customers(rules, now)
     by_pk = {rule.pk: rule for rule in rules}
-    groups = movers.values("tier", "target_tier", "target_rule").annotate(n=Count("pk")).order_by()
-    for group in groups:
-        preview.moves.append(TierMove(group["tier"], group["target_tier"], by_pk.get(group["target_rule"]), group["n"]))
-    preview.moves.sort(key=lambda move: (-move.count, move.from_tier, move.to_tier))
-    if preview.moves:
-        for customer in movers.order_by("pk")[:sample_size]:
-            customer.target_rule_obj = by_pk.get(customer.target_rule)
+    rows = mover_rows(rules, now)
+    groups = Counter((tier, target, rule_pk) for _pk, tier, target, rule_pk in rows)
+    preview.moves = sorted(
+        (TierMove(tier, target, by_pk.get(rule_pk), count) for (tier, target, rule_pk), count in groups.items()),
+        key=lambda move: (-move.count, move.from_tier, move.to_tier),
+    )
+    first = {pk: (target, rule_pk) for pk, _tier, target, rule_pk in rows[:sample_size]}
+    if first:
+        for customer in Customer.objects.filter(pk__in=first).order_by("pk"):
+            customer.target_tier, rule_pk = first[customer.pk]
+            customer.target_rule_obj = by_pk.get(rule_pk)
             customer.direction = direction(customer.tier, customer.target_tier)
             preview.sample.append(customer)
     return preview
@@ -179,9 +191,8 @@ def apply_tier_rules(*, user=None, now=None, dry_run=False):
     by_pk = {rule.pk: rule for rule in rules}
     run = TierRun(dry_run=dry_run)
     groups = {}
-    movers = moving_customers(rules, now).order_by("pk").values_list("pk", "target_rule", "target_tier")
-    for pk, rule_pk, tier in movers:
-        groups.setdefault((rule_pk, tier), []).append(pk)
+    for pk, _tier, target, rule_pk in mover_rows(rules, now):
+        groups.setdefault((rule_pk, target), []).append(pk)
     for (rule_pk, tier), ids in groups.items():
         rule = by_pk.get(rule_pk)
         reason = RULE_REASON % {"rule": rule} if rule is not None else NO_RULE_REASON
