@@ -51,6 +51,7 @@ def shop(rules):
             ("fay", CustomerTier.SILVER),
             ("gus", CustomerTier.REGULAR),
             ("hal", CustomerTier.REGULAR),
+            ("ivy", CustomerTier.REGULAR),
         ]
     }
     _order(people["ann"], 100, Decimal("2500.00"))  # VIP: 2,500 within 365 days
@@ -64,6 +65,8 @@ def shop(rules):
     for days in (1, 2, 3):
         _order(people["hal"], days, Decimal("1000.00"))  # meets VIP and gold: the first rule wins
     _order(people["gus"], 10, Decimal("50.00"), status=OrderStatus.DRAFT)  # a draft is no order
+    for days in (100, 120, 150):
+        _order(people["ivy"], days, Decimal("10.00"))  # 3 orders, but not within gold's 90 days
     return people
 
 
@@ -108,6 +111,7 @@ def test_applying_moves_exactly_those_customers_with_the_rule_as_reason(shop, st
         "fay": "silver",
         "gus": "regular",
         "hal": "vip",
+        "ivy": "regular",
     }
     latest = shop["ann"].history.order_by("-history_id").first()
     assert (latest.tier, latest.history_user, latest.history_change_reason) == ("vip", staff_user, VIP_RULE)
