@@ -6,8 +6,9 @@ never moved. With no active rule nothing moves at all.
 
 Set-based, whatever the number of customers: one query computes every customer's target and
 reads those who move (orders of the widest window joined once, grouped by customer, conditional
-aggregates per window and measure, the move a ``HAVING``), and each rule's movers are written by ``orders.services.change_customer_tier`` (lock, one UPDATE,
-history rows in bulk) in chunks of ``APPLY_CHUNK``: the reason is ``tier rule: <rule>``.
+aggregates per window and measure, the move a ``HAVING``), and each rule's movers are written
+by ``orders.services.change_customer_tier`` (lock, one UPDATE, history rows in bulk) in chunks
+of ``APPLY_CHUNK``: the reason is ``tier rule: <rule>``.
 
 A scheduled job calls ``apply_tier_rules()`` (no arguments needed); the management command
 ``apply_tier_rules [--dry-run]`` does the same from the shell.
