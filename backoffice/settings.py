@@ -252,6 +252,10 @@ BOOTSTRAP_ADMIN_PASSWORD = env.str("DJANGO_ADMIN_PASSWORD", default="")
 # --- the shop's own settings -------------------------------------------------
 # Price of a product that has no price of its own and whose category has no default.
 DEFAULT_PRODUCT_PRICE = Decimal(env.str("SHOP_DEFAULT_PRODUCT_PRICE", default="10.00"))
+# The shop's currency, an ISO 4217 code (every amount is in it; backoffice.money).
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR").strip().upper()
+if not (len(SHOP_CURRENCY) == 3 and SHOP_CURRENCY.isascii() and SHOP_CURRENCY.isalpha()):
+    raise ImproperlyConfigured(f"SHOP_CURRENCY must be an ISO 4217 code such as EUR or USD, not {SHOP_CURRENCY!r}.")
 # Stock at or below this is "low" (badge, dashboard, sidebar).
 LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
 # Largest file an import accepts, and most rows.
@@ -334,7 +338,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "backoffice.admin_site.environment_callback",
-    "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "DASHBOARD_CALLBACK": "backoffice.dashboard.page.dashboard_callback",
     "STYLES": ["backoffice.admin_site.admin_styles"],
     "SIDEBAR": {
         "show_search": True,
@@ -346,7 +350,7 @@ UNFOLD = {
     "COMMAND": {
         # Our own bounded search instead of scanning every registered model.
         "search_models": False,
-        "search_callback": "backoffice.admin_site.command_search",
+        "search_callback": "backoffice.dashboard.palette.command_search",
         "show_history": True,
     },
 }

@@ -7,12 +7,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from backoffice import money
 from backoffice.models import TimeStampedModel
 from backoffice.validators import normalize_sku, validate_sku
 from inventory.choices import MovementReason, ProductStatus
 from inventory.querysets import CategoryQuerySet, ProductQuerySet, StockMovementQuerySet
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY = money.PRICE
 NON_NEGATIVE = [MinValueValidator(0)]
 
 # Written only by inventory.services (stock changes), never by a whole-row save.
@@ -21,6 +22,33 @@ SERVICE_FIELDS = frozenset({"stock", "units_sold"})
 BACKORDERS_OUTSTANDING = _(
     "This product has %(count)d unit(s) on backorder (stock %(stock)d). Restock it before turning backorders off."
 )
+
+
+def may_hold_stock(stock, allow_backorder):
+    """The backorder rule: stock below zero only on a product that takes backorders.
+
+    The one Python copy of the ``product_stock_gte_0`` constraint: the form (``Product.clean``),
+    the stock services (``inventory.services``) and the product import all ask it.
+    """
+    return stock >= 0 or allow_backorder
+
+
+def backorders_outstanding(stock, allow_backorder):
+    """The refusal (``BACKORDERS_OUTSTANDING``) of a product left below zero without backorders, or ``""``."""
+    if may_hold_stock(stock, allow_backorder):
+        return ""
+    return BACKORDERS_OUTSTANDING % {"count": -stock, "stock": stock}
+
+
+def published_at_for(status, published_at, now):
+    """A product's ``published_at`` once it is in ``status``: set the first time it is published, then kept.
+
+    The bulk status services and the product import use it; the status services' PostgreSQL
+    statement writes the same rule as ``COALESCE(published_at, now)`` (their tests run both).
+    """
+    if status == ProductStatus.PUBLISHED and published_at is None:
+        return now
+    return published_at
 
 
 class Category(TimeStampedModel):
@@ -137,7 +165,7 @@ class Product(TimeStampedModel):
     # Units on lines of orders that count as sales (REVENUE_STATUSES): a counter kept by
     # inventory.services.apply_stock_changes in the same UPDATE as the stock, so lists need not sum
     # ~50 order lines per product. db_default: rows written by COPY without the column start at 0.
-    # inventory.services.recount_units_sold() recomputes it from the lines (after a bulk load).
+    # orders.recount.recount_units_sold() recomputes it from the lines (after a bulk load).
     units_sold = models.PositiveIntegerField(_("units sold"), default=0, db_default=0, editable=False)
 
     # History is read by product and date only; copying every index of the product table onto it
@@ -179,10 +207,9 @@ class Product(TimeStampedModel):
 
     def clean(self):
         self.sku = normalize_sku(self.sku)
-        if self.stock is not None and self.stock < 0 and not self.allow_backorder:
-            raise ValidationError(
-                {"allow_backorder": BACKORDERS_OUTSTANDING % {"count": -self.stock, "stock": self.stock}}
-            )
+        refusal = backorders_outstanding(self.stock, self.allow_backorder) if self.stock is not None else ""
+        if refusal:
+            raise ValidationError({"allow_backorder": refusal})
 
     def save(self, *args, **kwargs):
         self.sku = normalize_sku(self.sku)

@@ -4,7 +4,6 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin, TabularInline
@@ -13,37 +12,27 @@ from unfold.decorators import action, display
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminSelectWidget
 
-from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.admin_actions import OptionalReasonForm, admin_reason, form_action, result_level
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_lists import nowrap
 from backoffice.admin_site import EstimatedCountPaginator
 from backoffice.errors import ServiceError
 from inventory.admin.filters import DateRangeFilter
 from orders import services
 from orders.admin.filters import CustomerHasOrdersFilter, NeverOrderedFilter, OrderedWithinFilter
-from orders.admin.order import STATUS_LABELS
-from orders.choices import CustomerTier
+from orders.choices import STATUS_LABELS, TIER_LABELS, CustomerTier
 from orders.customer_page import customer_overview
 from orders.customers import add_customer_note
 from orders.models import Address, Customer
+from orders.querysets import CUSTOMER_TEXT_FIELDS
 
 NOTE_ADDED = _("Note added to %(customer)s.")
 
-TIER_LABELS = {
-    CustomerTier.REGULAR: "default",
-    CustomerTier.SILVER: "info",
-    CustomerTier.GOLD: "warning",
-    CustomerTier.VIP: "success",
-}
 
-
-class ChangeTierForm(ReasonForm):
+class ChangeTierForm(OptionalReasonForm):
     tier = forms.ChoiceField(label=_("New tier"), choices=CustomerTier.choices, widget=UnfoldAdminSelectWidget)
     field_order = ["tier", "reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
 
 
 class ShopperChangeList(ChangeList):
@@ -87,7 +76,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     ]
     list_filter_submit = True
     list_select_related = ["user"]
-    search_fields = ["email", "first_name", "last_name", "phone"]
+    search_fields = list(CUSTOMER_TEXT_FIELDS)
     show_full_result_count = False
     # Facet counts run one COUNT per filter choice over the whole table: never on these lists.
     show_facets = admin.ShowFacets.NEVER
@@ -177,7 +166,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
         if obj.last_order_at is None:
             return "-"
         day = f"{obj.last_order_at:%Y-%m-%d}"
-        return format_html('<span class="whitespace-nowrap">{} {}</span>', day, obj.last_order_number)
+        return nowrap(f"{day} {obj.last_order_number}")
 
     @display(description=_("Has orders"), boolean=True, ordering="order_count")
     def has_orders_display(self, obj):
@@ -186,9 +175,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     @action(description=_("Change tier of selected customers"), permissions=["change"], icon="workspace_premium")
     def change_tier(self, request, queryset):
         def perform(customers, data):
-            reason = f"tier set to {data['tier']} in admin"
-            if data.get("reason"):
-                reason += f": {data['reason']}"
+            reason = admin_reason(f"tier set to {data['tier']}", data.get("reason"))
             result = services.change_customer_tier(
                 customers=list(customers), tier=data["tier"], user=request.user, reason=reason
             )

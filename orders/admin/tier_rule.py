@@ -11,7 +11,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 
 from backoffice.admin_history import TrackedAdmin
-from orders.admin.customer import TIER_LABELS
+from orders.choices import TIER_LABELS
 from orders.models import TierRule
 from orders.tiers import apply_tier_rules, preview_tier_rules
 
@@ -46,7 +46,6 @@ class TierRuleAdmin(TrackedAdmin, ModelAdmin):
             "title": _("Tier changes the rules would make"),
             "preview": preview_tier_rules(),
             "can_apply": request.user.has_perms(APPLY_PERMISSIONS),
-            "tier_labels": TIER_LABELS,
         }
         return TemplateResponse(request, "admin/orders/tierrule/preview.html", context)
 

@@ -8,8 +8,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.importing.exporting import Column, Exporter, SQLCell, only_filters
+from backoffice.money import CENT
 from orders.models import Address, Customer, Order, OrderLine
-from orders.pricing import CENT, RATE_FIELD, discount_rate_expression
+from orders.pricing import RATE_FIELD, discount_rate_expression
 from orders.querysets import MONEY_FIELD
 from orders.resources.customers import ADDRESS_COLUMNS
 

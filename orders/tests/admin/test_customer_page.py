@@ -14,7 +14,8 @@ from orders.choices import CustomerTier, OrderStatus
 from orders.customer_page import ORDERS_PER_PAGE
 from orders.customers import EMPTY_NOTE
 from orders.models import Address, Customer, CustomerNote, Order
-from orders.services import change_customer_tier, recount_customer_stats
+from orders.recount import recount_customer_stats
+from orders.services import change_customer_tier
 from orders.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

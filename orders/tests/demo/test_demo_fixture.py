@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from backoffice.demo.load import DEMO_FIXTURE
 from inventory.tests.factories import CategoryFactory
+from orders.demo.load import DEMO_FIXTURE
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_the_committed_fixture_is_what_the_builder_makes(tmp_path):
     built = tmp_path / "demo.json"

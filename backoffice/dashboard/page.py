@@ -21,12 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.money import ZERO, round_money
 from inventory.models import Product
 from orders import reports
-from orders.admin.order import STATUS_LABELS
-from orders.choices import OrderStatus
+from orders.choices import STATUS_LABELS, OrderStatus
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import round_money
 
 PERIODS = [(1, _("Revenue today")), (7, _("Revenue, last 7 days")), (30, _("Revenue, last 30 days"))]
 CHART_DAYS = 30
@@ -127,7 +126,7 @@ def other_kpis(today, by_day):
     first_day = (today - timedelta(days=29)).isoformat()
     revenue, orders = _days_total(by_day, today, 30)
     average = round_money(revenue / orders if orders else Decimal("0"))
-    new_customers = Customer.objects.shoppers().filter(created_at__gte=start, created_at__lt=end).count()
+    new_customers = Customer.objects.shoppers().joined_between(start, end).count()
     return [
         Kpi(
             title=str(_("Average order value, last 30 days")),
@@ -157,7 +156,7 @@ def status_counts():
 
 def revenue_chart(today, by_day):
     days = [today - timedelta(days=offset) for offset in range(CHART_DAYS - 1, -1, -1)]
-    values = [round_money(by_day[day].revenue) if day in by_day else Decimal("0.00") for day in days]
+    values = [round_money(by_day[day].revenue) if day in by_day else ZERO for day in days]
     data = {
         "labels": [day.strftime("%d %b") for day in days],
         "datasets": [{"label": str(_("Revenue")), "data": [float(v) for v in values]}],
