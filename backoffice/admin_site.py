@@ -66,7 +66,13 @@ def sidebar_navigation(request):
             ],
         },
         {"title": _("Sales"), "items": [_item(_("Orders"), "receipt_long", "orders.order")]},
-        {"title": _("Customers"), "items": [_item(_("Customers"), "group", "orders.customer")]},
+        {
+            "title": _("Customers"),
+            "items": [
+                _item(_("Customers"), "group", "orders.customer"),
+                _item(_("Tier rules"), "workspace_premium", "orders.tierrule"),
+            ],
+        },
         {
             "title": _("Access"),
             "items": [
@@ -74,6 +80,15 @@ def sidebar_navigation(request):
                 _item(_("Groups"), "shield_person", "auth.group"),
                 _item(_("Login attempts"), "lock_clock", "axes.accessattempt"),
                 _item(_("Login log"), "login", "axes.accesslog"),
+            ],
+        },
+        {
+            "title": _("Integrations"),
+            "items": [
+                _item(_("API keys"), "key", "security.apikey"),
+                _item(_("API tokens"), "token", "token_blacklist.outstandingtoken"),
+                _item(_("Webhook endpoints"), "webhook", "webhooks.webhookendpoint"),
+                _item(_("Webhook deliveries"), "outbox", "webhooks.webhookdelivery"),
             ],
         },
     ]

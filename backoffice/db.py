@@ -10,48 +10,47 @@ from django.db import migrations
 
 
 class Capabilities:
-    """What one connection's database can do; each capability is read when asked.
-
-    The vendor's own capabilities need no database access, so a test module may ask for them in a
-    ``skipif`` while it is collected; those that depend on the server's version (MySQL's
-    ``FOR UPDATE OF``) read Django's features, which ask the server the first time.
-    """
+    """What one connection's database can do. Read when asked: a feature that needs the server's
+    version (MariaDB's ``FOR UPDATE OF``) is never read at import time, when there may be no
+    connection yet (test collection), and tests may change features."""
 
     def __init__(self, connection):
-        self._vendor = connection.vendor
-        self._features = connection.features
+        self._connection = connection
 
-    def _is(self, *vendors):
-        return self._vendor in vendors
+    @property
+    def _postgresql(self):
+        return self._connection.vendor == "postgresql"
 
-    # COPY ... FROM STDIN / TO STDOUT
-    copy = property(lambda self: self._is("postgresql"))
-    # one array parameter: ``col = ANY(%(ids)s)``, ``unnest(...)``
-    arrays = property(lambda self: self._is("postgresql"))
-    # SELECT ... FOR UPDATE (SQLite serialises writers instead)
-    row_locks = property(lambda self: self._features.has_select_for_update)
-    # FOR UPDATE OF <table>: lock one table of a join
-    for_update_of = property(lambda self: self._features.has_select_for_update_of)
-    # FOR NO KEY UPDATE: does not block foreign-key checks of new rows
-    no_key_update = property(lambda self: self._features.has_select_for_no_key_update)
-    # pg_trgm GIN indexes
-    trigram = property(lambda self: self._is("postgresql"))
-    # ``UPDATE t JOIN (...) s SET ...`` instead of ``UPDATE t SET ... FROM (...) s``
-    update_join = property(lambda self: self._is("mysql"))
-    # pg_class.reltuples and EXPLAIN (FORMAT JSON) row estimates
-    planner_estimates = property(lambda self: self._is("postgresql"))
-    # an index column may say NULLS LAST
-    nulls_last_index = property(lambda self: self._is("postgresql"))
-    # ORDER BY ... NULLS LAST
-    order_by_nulls_last = property(lambda self: self._features.supports_order_by_nulls_modifier)
-    # SET LOCAL synchronous_commit = off
-    async_commit = property(lambda self: self._is("postgresql"))
-    # an auto-increment may skip values after a reset (InnoDB)
-    auto_increment_gaps = property(lambda self: self._is("mysql"))
+    @property
+    def _mysql(self):
+        return self._connection.vendor == "mysql"
+
+    copy = property(lambda self: self._postgresql, doc="COPY ... FROM STDIN / TO STDOUT")
+    arrays = property(lambda self: self._postgresql, doc="one array parameter: col = ANY(%(ids)s), unnest()")
+    trigram = property(lambda self: self._postgresql, doc="pg_trgm GIN indexes")
+    planner_estimates = property(lambda self: self._postgresql, doc="pg_class.reltuples, EXPLAIN row estimates")
+    nulls_last_index = property(lambda self: self._postgresql, doc="an index column may say NULLS LAST")
+    async_commit = property(lambda self: self._postgresql, doc="SET LOCAL synchronous_commit = off")
+    update_join = property(lambda self: self._mysql, doc="UPDATE t JOIN (...) s SET ..., not UPDATE ... FROM")
+    auto_increment_gaps = property(lambda self: self._mysql, doc="an auto-increment may skip values (InnoDB)")
+    row_locks = property(
+        lambda self: self._connection.features.has_select_for_update,
+        doc="SELECT ... FOR UPDATE (SQLite serialises writers instead)",
+    )
+    for_update_of = property(
+        lambda self: self._connection.features.has_select_for_update_of, doc="FOR UPDATE OF: one table of a join"
+    )
+    no_key_update = property(
+        lambda self: self._connection.features.has_select_for_no_key_update,
+        doc="FOR NO KEY UPDATE: does not block foreign-key checks of new rows",
+    )
+    order_by_nulls_last = property(
+        lambda self: self._connection.features.supports_order_by_nulls_modifier, doc="ORDER BY ... NULLS LAST"
+    )
 
 
 def capabilities(connection=None):
-    """The capabilities of ``connection`` (the default one), read when asked (tests may change features)."""
+    """The capabilities of ``connection`` (the default one)."""
     return Capabilities(connection or default_connection)
 
 

@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",  # api: refresh tokens rotate and are blacklisted after use
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "axes",  # security: login lockout (AxesMiddleware last, AxesStandaloneBackend first)
     "backoffice",
+    "backoffice.webhooks",  # api: signed event deliveries to other systems
     "inventory",
     "orders",
 ]
@@ -154,6 +156,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (staff avatars). Served only through views that check who asks, never as static files.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -263,6 +267,8 @@ IMPORT_MAX_FILE_SIZE = env.int("SHOP_IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 
 IMPORT_MAX_ROWS = env.int("SHOP_IMPORT_MAX_ROWS", default=200_000)
 # Deepest category path an import may create ("A > B > C" is depth 3).
 CATEGORY_MAX_DEPTH = env.int("SHOP_CATEGORY_MAX_DEPTH", default=4)
+# Largest avatar image a staff member may upload.
+AVATAR_MAX_BYTES = env.int("SHOP_AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 # OrderLine's covering index (include=) is PostgreSQL's; SQLite and MariaDB build it without the
 # extra columns, which is what we want there: no warning about it on every command.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -281,17 +287,16 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # api: JWT first, so an anonymous request gets 401 with WWW-Authenticate; sessions for the browsable API.
+    # api: revocable JWTs (a per-user token version), API keys for machines, sessions for the browsable API.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "backoffice.security.authentication.RevocableJWTAuthentication",
+        "backoffice.security.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # api: JSON request bodies only, so the schema (and every generated client) offers application/json;
+    # DRF's parser, with a body nested past the recursion limit a 400 (backoffice/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["backoffice.api.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # api: DRF's parsers, with a JSON body nested past the recursion limit a 400 (backoffice/api/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "backoffice.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
     "DEFAULT_PAGINATION_CLASS": "backoffice.api.pagination.PagePagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "backoffice.api.exceptions.exception_handler",
@@ -306,14 +311,24 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("SHOP_API_ACCESS_TOKEN_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("SHOP_API_REFRESH_TOKEN_HOURS", default=24)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # api: a used refresh token is blacklisted and a new one returned (backoffice/security/tokens.py).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "TOKEN_OBTAIN_SERIALIZER": "backoffice.security.tokens.TokenObtainSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "backoffice.security.tokens.TokenRefreshSerializer",
 }
+# api: webhooks (backoffice/webhooks/). A receiver refuses a signature older than the window.
+WEBHOOK_TIMEOUT_SECONDS = env.int("SHOP_WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("SHOP_WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 SPECTACULAR_SETTINGS = {
     "TITLE": "Back office API",
     "DESCRIPTION": (
         "Products, customers and orders of the shop. Every error is "
         "`{status, code, detail, errors: {field: [messages]}}`; unknown query parameters and ordering "
         "fields are rejected with 400; a well-formed request the current state refuses (stock, order "
-        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`."
+        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`, "
+        "or send an API key as `Authorization: Api-Key <key>`. Request bodies are JSON."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -349,6 +364,8 @@ UNFOLD = {
         "show_all_applications": False,
         "navigation": "backoffice.admin_site.sidebar_navigation",
     },
+    # The user menu: the account's own profile page, then the password change.
+    "ACCOUNT": {"navigation": "backoffice.accounts.views.account_links"},
     "COMMAND": {
         # Our own bounded search instead of scanning every registered model.
         "search_models": False,

@@ -28,10 +28,12 @@ from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from backoffice.history import actor, record_bulk_history, stamp
 from backoffice.validators import whole_number
+from backoffice.webhooks.events import order_status_changed
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
 from orders.choices import ALLOWED_TRANSITIONS, REVENUE_STATUSES, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
+from orders.customers import order_address_fields
 from orders.models import Customer, Order, OrderLine, OrderNumber
 from orders.pricing import discount_rate_for, order_totals
 
@@ -143,7 +145,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         discount_rate=discount_rate_for(customer.tier),
         notes=notes,
         created_by=actor(user),
-        **_shipping_fields(customer, shipping),
+        **order_address_fields(customer, shipping=shipping),
     )
     lines = [
         OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
@@ -156,13 +158,8 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         stamp(line, user=user, reason=f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     _count_placed_order(order)
+    order_status_changed(order)  # webhooks, after commit
     return order
-
-
-def _shipping_fields(customer, shipping):
-    shipping = dict(shipping or {})
-    shipping.setdefault("shipping_name", customer.full_name)
-    return {key: value for key, value in shipping.items() if key in Order.SHIPPING_FIELDS}
 
 
 @transaction.atomic
@@ -176,7 +173,7 @@ def create_draft_order(*, customer, lines, user, shipping=None, notes="", reason
         status=OrderStatus.DRAFT,
         notes=notes,
         created_by=actor(user),
-        **_shipping_fields(customer, shipping),
+        **order_address_fields(customer, shipping=shipping),
     )
     stamp(order, user=user, reason=reason).save()
     for product, quantity in merged.items():
@@ -231,6 +228,7 @@ def transition_order(*, order, to_status, user, reason=""):
         _uncount_revenue(locked)
     locked.status = to_status
     stamp(locked, user=user, reason=history_reason).save()
+    order_status_changed(locked)  # webhooks, after commit
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
         transaction.on_commit(lambda: _mail_shipped(locked))
     order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate
@@ -251,6 +249,10 @@ def _place_draft(order, lines, user, reason):
         )
     order.placed_at = timezone.now()
     order.discount_rate = discount_rate_for(order.customer.tier)
+    # Addresses left blank on the draft are copied from the customer's defaults, now, for good.
+    typed = {field: getattr(order, field) for field in (*Order.SHIPPING_FIELDS, *Order.BILLING_FIELDS)}
+    for field, value in order_address_fields(order.customer, shipping=typed).items():
+        setattr(order, field, value)
     _store_totals(order, lines)  # saved with the status change, in transition_order
     _take_stock(order, {line.product: -line.quantity for line in lines}, user)
 

@@ -16,6 +16,7 @@ from backoffice.db import relax_commit
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import FORMULA_CELL, read_bytes, read_upload
 from backoffice.importing.report import ImportFileError, ImportReport, RowError
+from backoffice.webhooks.events import emit
 
 MISSING_COLUMNS = _("Required column(s) missing: %(columns)s. The file has: %(found)s.")
 UNKNOWN_COLUMNS = _("Column(s) ignored, not known for %(noun)s: %(columns)s.")
@@ -160,7 +161,23 @@ def run_import(importer, table, *, dry_run=True):
         report.error(0, "", WRITE_REFUSED % {"detail": str(exc).strip().splitlines()[0][:200]})
     else:
         report.committed = True
+        emit("import.finished", finished_event(importer))  # webhooks, after commit
     return report
+
+
+def finished_event(importer):
+    """The data of the ``import.finished`` webhook: what was imported, by whom, with the counts."""
+    report = importer.report
+    return {
+        "model": importer.model._meta.model_name,
+        "file_name": report.file_name,
+        "user": importer.user.get_username() if getattr(importer.user, "pk", None) else None,
+        "rows": report.rows,
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": len(report.skipped),
+    }
 
 
 def import_file(model_name, source, *, file_name, user, file_format=None, dry_run=True, progress=None):

@@ -42,8 +42,9 @@ def test_sidebar_groups_for_superuser(superuser):
         "Overview": ["Dashboard"],
         "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
         "Sales": ["Orders"],
-        "Customers": ["Customers"],
+        "Customers": ["Customers", "Tier rules"],
         "Access": ["Users", "Groups", "Login attempts", "Login log"],
+        "Integrations": ["API keys", "API tokens", "Webhook endpoints", "Webhook deliveries"],
     }
 
 

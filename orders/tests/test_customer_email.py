@@ -68,7 +68,7 @@ def test_migration_names_existing_case_duplicates_instead_of_failing_on_them():
         pytest.skip("MariaDB's case-insensitive unique index on email never let such rows in")
     from django.apps import apps
 
-    migration = importlib.import_module("orders.migrations.0007_customer_email_ci")
+    migration = importlib.import_module("orders.migrations.0009_customer_email_ci")
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX customer_email_ci_unique")  # the database as it was before
     try:

@@ -34,7 +34,7 @@ def refuse_case_duplicates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0006_customer_order_stats"),
+        ("orders", "0008_remove_blank_staff_customers"),
     ]
 
     operations = [
