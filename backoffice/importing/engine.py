@@ -3,8 +3,17 @@
 An importer validates every row in Python against a few prefetched queries (``prepare``) and only
 then writes in bulk (``write``) inside one transaction. A dry run stops after ``prepare`` and
 writes nothing at all, so the preview and the real run give the same answer.
+
+A background import (``backoffice.jobs``) splits the two: the check job runs ``check_table`` and
+keeps the checked importer (``keep_plan``); the import job loads it and runs ``write_checked``
+without validating again, unless the rows the plan read have changed meanwhile (``plan_changed``:
+a digest of those rows taken before the check, compared with one taken now).
 """
 
+import hashlib
+import pickle
+
+from django.contrib.auth import get_permission_codename
 from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +44,8 @@ class Importer:
     required_columns = ()
     optional_columns = ()
     progress_every = 2000
+    # Attributes only ``prepare`` needs: not kept with the plan.
+    transient = ()
 
     def __init__(self, *, user, file_name, progress=None):
         self.user = user
@@ -82,6 +93,19 @@ class Importer:
 
         return check
 
+    def keys_of(self, table):
+        """The file's keys as the importer compares them (``depends_on`` reads the rows they name)."""
+        return {row.get(self.key, "") for _line, row in table.rows} - {""}
+
+    def depends_on(self):
+        """Querysets of every row the plan was made from; a change in any of them means check again."""
+        return [self.model.objects.all()]
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in self.transient}
+        state.update(user=None, progress=None)  # the import job sets its own
+        return state
+
     def prepare(self, table):
         raise NotImplementedError
 
@@ -110,10 +134,19 @@ def relax_commit():
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def run_import(importer, table, *, dry_run=True):
-    """Validate every row; write only when nothing is wrong and this is not a dry run."""
+def digest(querysets):
+    """A fingerprint of the rows of ``querysets`` (every stored column, in primary-key order)."""
+    hashed = hashlib.sha256()
+    for queryset in querysets:
+        columns = [f.attname for f in queryset.model._meta.concrete_fields]
+        for row in queryset.order_by("pk").values_list(*columns).iterator(chunk_size=2000):
+            hashed.update(repr(row).encode())
+    return hashed.hexdigest()
+
+
+def check_table(importer, table):
+    """Validate every row (nothing is written); the importer then holds the plan of the write."""
     report = importer.report
-    report.dry_run = dry_run
     report.rows = len(table.rows)
     table = importer.adapt(table)
     report.errors.extend(table.errors)
@@ -122,14 +155,33 @@ def run_import(importer, table, *, dry_run=True):
         refused = {error.line for error in table.errors}
         table.rows = [(line, row) for line, row in table.rows if line not in refused]
     if importer.check_columns(table):
+        importer.keys = importer.keys_of(table)
+        # Before prepare: a change made while the check runs makes the digests differ later.
+        importer.state = digest(importer.depends_on())
         importer.prepare(table)
     report.errors.sort(key=lambda e: (e.line, e.column))
+    return report
+
+
+def run_import(importer, table, *, dry_run=True):
+    """Validate every row; write only when nothing is wrong and this is not a dry run."""
+    importer.report.dry_run = dry_run
+    report = check_table(importer, table)
     if report.errors or dry_run:
         return report
+    return write_checked(importer)
+
+
+def write_checked(importer, *, before_commit=None):
+    """Write a checked plan in one transaction; ``before_commit()`` may raise to roll it all back."""
+    report = importer.report
+    report.dry_run = False
     try:
         with transaction.atomic():
             relax_commit()
             importer.write()
+            if before_commit is not None:
+                before_commit()
     except ServiceError as exc:
         report.error(0, "", exc.message)
     except DatabaseError as exc:
@@ -139,14 +191,42 @@ def run_import(importer, table, *, dry_run=True):
     return report
 
 
+def keep_plan(importer, path):
+    """Store a checked importer for the import job (pickled: written and read by our own workers only)."""
+    with open(path, "wb") as handle:
+        pickle.dump(importer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_plan(path, *, user, progress=None):
+    with open(path, "rb") as handle:
+        importer = pickle.load(handle)  # noqa: S301 (our own file, see keep_plan)
+    importer.user, importer.progress = user, progress
+    return importer
+
+
+def plan_changed(importer):
+    return digest(importer.depends_on()) != importer.state
+
+
+def read_table(source, *, file_name, file_format=None):
+    """``source`` as a table: bytes or a file object. Raises ``ImportFileError``."""
+    if isinstance(source, bytes | bytearray):
+        return read_bytes(bytes(source), file_name=file_name, file_format=file_format)
+    return read_upload(source, file_name=file_name, file_format=file_format)
+
+
+def missing_import_permissions(user, model_name):
+    """The admin's rule: importing needs the model's import, add and change permissions."""
+    opts = importer_for(model_name).model._meta
+    needed = [f"{opts.app_label}.{get_permission_codename(a, opts)}" for a in ("import", "add", "change")]
+    return [perm for perm in needed if not user.has_perm(perm)]
+
+
 def import_file(model_name, source, *, file_name, user, file_format=None, dry_run=True, progress=None):
     """Read ``source`` (bytes or a file object), then ``run_import``. Never raises for bad input."""
     importer = importer_for(model_name)(user=user, file_name=file_name, progress=progress)
     try:
-        if isinstance(source, bytes | bytearray):
-            table = read_bytes(bytes(source), file_name=file_name, file_format=file_format)
-        else:
-            table = read_upload(source, file_name=file_name, file_format=file_format)
+        table = read_table(source, file_name=file_name, file_format=file_format)
     except ImportFileError as exc:
         importer.report.dry_run = dry_run
         importer.report.error(0, "", exc.message)

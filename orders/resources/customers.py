@@ -24,6 +24,15 @@ class CustomerImporter(Importer):
     key = "email"
     required_columns = ("email",)
     optional_columns = FIELDS
+    transient = ("existing",)
+
+    def keys_of(self, table):
+        return {row.get("email", "").lower() for _line, row in table.rows} - {""}
+
+    def depends_on(self):
+        listed = sorted(self.keys)
+        customers = Customer.objects.annotate(email_key=Lower("email"))
+        return [customers.filter(email_key__in=listed[i : i + BATCH]) for i in range(0, len(listed), BATCH)]
 
     def prepare(self, table):
         emails = {row.get("email", "").lower() for _line, row in table.rows}

@@ -7,11 +7,11 @@ Exits non-zero when the import was refused.
 import os
 
 from django.conf import settings
-from django.contrib.auth import get_permission_codename, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from backoffice.importing.engine import IMPORTERS, import_file, importer_for
+from backoffice.importing.engine import IMPORTERS, import_file, importer_for, missing_import_permissions
 from backoffice.importing.reading import FILE_TOO_LARGE, FORMATS, human_size
 
 MAX_ERRORS_SHOWN = 200
@@ -72,11 +72,9 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}; --user takes an existing username.") from None
 
     def check_permissions(self, model, user):
-        """The admin's rule: importing needs the model's import, add and change permissions."""
-        opts = importer_for(model).model._meta
-        needed = [f"{opts.app_label}.{get_permission_codename(action, opts)}" for action in ("import", "add", "change")]
-        missing = [perm for perm in needed if not user.has_perm(perm)]
+        missing = missing_import_permissions(user, model)
         if missing:
+            opts = importer_for(model).model._meta
             raise CommandError(
                 NOT_PERMITTED.format(
                     user=user.get_username(), models=opts.verbose_name_plural, missing=", ".join(missing)
