@@ -29,7 +29,8 @@ WORKER_LOST = _(
     "nothing was written. Start it again, and ask an administrator to look at the worker's log if it happens again."
 )
 UNEXPECTED = _(
-    "The job stopped on an unexpected error (%(error)s); nothing was written. An administrator can see the details in the worker's log."
+    "The job stopped on an unexpected error (%(error)s); nothing was written. "
+    "An administrator can see the details in the worker's log."
 )
 PROGRESS_EVERY = timedelta(seconds=1)
 
