@@ -55,12 +55,12 @@ def start_import(*, user, check):
     """Queue the write of a checked file (its kept plan); a check is confirmed once."""
     with transaction.atomic():
         check = Job.objects.select_for_update().get(pk=check.pk)
-        usable = check.kind == JobKind.IMPORT_CHECK and check.state == JobState.SUCCEEDED
-        if not usable or not files.exists(check.pk, files.PLAN):
-            raise ServiceError(CHECK_GONE, code="check_gone")
         earlier = check.imports.exclude(state__in=[JobState.FAILED, JobState.CANCELLED]).first()
         if earlier is not None:
             raise ServiceError(ALREADY_CONFIRMED, code="already_confirmed", params={"job": earlier.pk})
+        usable = check.kind == JobKind.IMPORT_CHECK and check.state == JobState.SUCCEEDED
+        if not usable or not files.exists(check.pk, files.PLAN):
+            raise ServiceError(CHECK_GONE, code="check_gone")
         job = Job.objects.create(
             user=user,
             kind=JobKind.IMPORT,
@@ -186,6 +186,15 @@ def run_import(job, progress):
     services.succeed(job, progress_done=report.rows, progress_total=report.rows, **_report_fields(report))
 
 
+def _inert(text):
+    """As the exports write cells: a formula gets a leading quote, a number (also -1) stays a number."""
+    try:
+        float(text)
+    except ValueError:
+        return safe_text(text)
+    return text
+
+
 def write_failed_rows(target, data, *, file_name, file_format, errors):
     """The refused rows with the file's own columns, then ``line`` and ``reason`` (all reasons of a line)."""
     reasons = defaultdict(list)
@@ -204,5 +213,5 @@ def write_failed_rows(target, data, *, file_name, file_format, errors):
             writer.writerow([*("" for _h in headers), str(FILE_LEVEL), safe_text(reason)])
         for line, row in table.rows if table is not None else []:
             if line in reasons:
-                cells = [safe_text(row.get(h, "")) for h in headers]
+                cells = [_inert(row.get(h, "")) for h in headers]
                 writer.writerow([*cells, line, safe_text("; ".join(reasons[line]))])
