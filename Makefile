@@ -30,7 +30,7 @@ help:
 	@echo "make lint         ruff"
 	@echo "make e2e          browser tests in Debian's chromium"
 	@echo "make bench        benchmarks at shop scale on PostgreSQL (bench-small: 1/100 scale)"
-	@echo "make serve-prod   gunicorn with production settings"
+	@echo "make serve-prod   gunicorn (WORKERS=3) and task workers (TASK_WORKERS=1) with production settings"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -49,6 +49,9 @@ run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py setup_roles
 	$(DEV_ENV) $(PY) manage.py ensure_admin
+	@# The task worker runs beside the web server; Ctrl-C (or the server stopping) stops both.
+	@$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -92,7 +95,10 @@ e2e: $(E2E_STAMP)
 
 # Production settings under gunicorn (README.md, "Accounts and security"). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
 # for a try-out over plain http on this machine add DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0.
+# WORKERS gunicorn processes and TASK_WORKERS task workers (`db_worker`) on this machine; on more
+# machines run `manage.py db_worker` (or more web hosts) elsewhere against the same database.
 WORKERS ?= 3
+TASK_WORKERS ?= 1
 serve-prod: $(STAMP)
 	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
 		echo "DJANGO_SECRET_KEY is not set. Generate one with:" >&2; \
@@ -101,6 +107,10 @@ serve-prod: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	@pids=; for i in $$(seq 1 $(TASK_WORKERS)); do \
+		DJANGO_DEBUG=0 $(PY) manage.py db_worker --queue-name '*' --worker-id "$$(hostname)-$$i" & pids="$$pids $$!"; \
+	done; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Benchmarks (bench/, README.md "Benchmarks"): a dedicated PostgreSQL database, seeded once and reused.

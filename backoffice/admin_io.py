@@ -33,6 +33,7 @@ from backoffice.importing.engine import IMPORTERS, importer_for
 from backoffice.importing.exporting import EXPORTERS, count_rows, csv_chunks, exporter_for, xlsx_tempfile
 from backoffice.importing.reading import FILE_TOO_LARGE, human_size
 from backoffice.importing.report import ImportReport
+from backoffice.jobs.exports import start_export
 from backoffice.jobs.imports import start_check, start_import
 from backoffice.jobs.middleware import remember
 from backoffice.jobs.models import Job, JobKind, JobState
@@ -41,6 +42,10 @@ from backoffice.jobs.services import may_see
 FORMATS = [CSV, XLSX]
 FORMAT_NAMES = ["csv", "xlsx"]
 IMPORT_KINDS = (JobKind.IMPORT_CHECK, JobKind.IMPORT)
+EXPORT_QUEUED = _(
+    "The export has more than %(limit)d rows, so a worker writes it: %(file)s is listed here and can be "
+    "downloaded once it is ready (you get a message when it is)."
+)
 UPLOAD_GONE = _("The checked file is no longer available; upload it again.")
 COLUMN_LABEL = _("%(label)s (column %(column)s)")
 IGNORED_PARAMS = {"_changelist_filters", "p", "o", "_to_field", "_popup", "e"}
@@ -234,6 +239,19 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
         names = export_form.get_selected_resource_export_fields() if export_form is not None else None
         columns = exporter.select(names)
         rows = exporter.queryset(queryset)
+        inline = settings.JOB_EXPORT_ROWS_INLINE
+        if count_rows(exporter, rows.order_by()[: inline + 1]) > inline:
+            # Too long for a web request: a worker writes the file, Jobs offers it.
+            job = start_export(
+                user=request.user,
+                model_name=self.io_key,
+                base=queryset,
+                columns=[c.name for c in columns],
+                file_format="xlsx" if isinstance(file_format, XLSX) else "csv",
+            )
+            remember(request, job)
+            messages.info(request, EXPORT_QUEUED % {"limit": inline, "file": job.file_name})
+            return HttpResponseRedirect(reverse("admin:jobs_job_changelist"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         base = f"{self.opts.model_name}s-{stamp}"
         if isinstance(file_format, XLSX):

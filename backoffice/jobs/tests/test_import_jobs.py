@@ -134,7 +134,15 @@ def test_a_bad_file_fails_the_check_with_a_file_of_the_refused_rows(importer_cli
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [
         ["sku", "name", "category", "price", "stock", "line", "reason"],
-        ["BAD-1", "Bad", "Cat", "-1", "x", "3", "price: “-1” is negative; enter 0 or more.; stock: “x” is not a whole number."],
+        [
+            "BAD-1",
+            "Bad",
+            "Cat",
+            "-1",
+            "x",
+            "3",
+            "price: “-1” is negative; enter 0 or more.; stock: “x” is not a whole number.",
+        ],
         [
             "'=cmd",
             "F",
@@ -149,7 +157,9 @@ def test_a_bad_file_fails_the_check_with_a_file_of_the_refused_rows(importer_cli
     assert download in page and 'id="confirm-import"' not in page
     # Another user, even a superuser of the import, gets nothing; staff with view_all_jobs do.
     stranger = UserFactory(username="stranger", is_superuser=False)
-    stranger.user_permissions.add(*_perms("inventory.import_product", "inventory.add_product", "inventory.change_product"))
+    stranger.user_permissions.add(
+        *_perms("inventory.import_product", "inventory.add_product", "inventory.change_product")
+    )
     login(client, stranger)
     assert client.get(download).status_code == 404
     assert client.get(f"{IMPORT_URL}?job={check.pk}").status_code == 404
@@ -170,7 +180,11 @@ def test_a_queued_check_cancelled_never_runs(importer_client):
     assert response.status_code == 302
     run_worker()
     check.refresh_from_db()
-    assert (check.state, check.started_at, check.error) == (JobState.CANCELLED, None, "Cancelled by boss; nothing was written.")
+    assert (check.state, check.started_at, check.error) == (
+        JobState.CANCELLED,
+        None,
+        "Cancelled by boss; nothing was written.",
+    )
 
 
 def test_an_import_cancelled_while_it_writes_writes_nothing(importer_client):
@@ -212,3 +226,19 @@ def test_an_upload_over_the_size_limit_is_refused_at_once(importer_client, setti
     assert response.status_code == 200
     assert "the largest file an import accepts is 100 bytes" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_import_data_background_queues_one_job_that_checks_and_writes(tmp_path, capsys):
+    user = UserFactory(username="boss", is_superuser=True)
+    path = tmp_path / "night.csv"
+    path.write_bytes(csv_bytes(GOOD))
+    from django.core.management import call_command
+
+    call_command("import_data", "product", str(path), "--user", "boss", "--background")
+    job = Job.objects.get()
+    assert capsys.readouterr().out.strip() == f"Import of night.csv queued as job #{job.pk}."
+    assert (job.kind, job.state, Product.objects.count()) == (JobKind.IMPORT, JobState.QUEUED, 0)
+    run_worker()
+    job.refresh_from_db()
+    assert (job.state, job.counts["new"], job.user) == (JobState.SUCCEEDED, 2, user)
+    assert set(Product.history.values_list("history_change_reason", flat=True)) == {"import night.csv"}
