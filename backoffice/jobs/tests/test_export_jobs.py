@@ -15,9 +15,11 @@ from backoffice.jobs.models import Job, JobKind, JobState
 from backoffice.jobs.tests.conftest import run_worker
 from backoffice.tests.admin_support import user_with_perms
 from backoffice.tests.io.helpers import login
-from backoffice.tests.io.test_admin_export import ALL_COLUMNS, export, products  # noqa: F401 (fixture)
+from backoffice.tests.io.test_admin_export import ALL_COLUMNS, export
+from backoffice.tests.io.test_admin_export import products as products_fixture
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("db_tasks")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("db_tasks", "products")]
+products = products_fixture  # the three products of the admin export tests
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def body_rows(response):
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_a_long_export_is_written_by_the_worker_and_kept_for_its_requester(client, products, inline_two, settings):
+def test_a_long_export_is_written_by_the_worker_and_kept_for_its_requester(client, inline_two, settings):
     exporter = user_with_perms("exporter", "inventory.view_product", "inventory.export_product")
     login(client, exporter)
     response = export(client, columns=["sku", "name"])
@@ -62,7 +64,7 @@ def test_a_long_export_is_written_by_the_worker_and_kept_for_its_requester(clien
     assert client.get(reverse("admin:jobs_job_download", args=[job.pk])).status_code == 200
 
 
-def test_the_worker_exports_the_filtered_list(client, superuser, products, settings):
+def test_the_worker_exports_the_filtered_list(client, superuser, settings):
     settings.JOB_EXPORT_ROWS_INLINE = 1
     login(client, superuser)
     export(client, query="?q=TEE", columns=["sku"])
@@ -71,14 +73,14 @@ def test_the_worker_exports_the_filtered_list(client, superuser, products, setti
     assert body_rows(client.get(reverse("admin:jobs_job_download", args=[job.pk]))) == [["sku"], ["TEE-1"], ["TEE-2"]]
 
 
-def test_a_short_export_still_streams_in_the_request(client, superuser, products):
+def test_a_short_export_still_streams_in_the_request(client, superuser):
     login(client, superuser)
     response = export(client)
     assert response.status_code == 200 and response.streaming
     assert not Job.objects.exists()
 
 
-def test_an_expired_export_file_is_pruned_and_no_longer_downloadable(client, superuser, products, inline_two):
+def test_an_expired_export_file_is_pruned_and_no_longer_downloadable(client, superuser, inline_two):
     login(client, superuser)
     export(client)
     run_worker()
@@ -90,7 +92,7 @@ def test_an_expired_export_file_is_pruned_and_no_longer_downloadable(client, sup
     assert client.get(reverse("admin:jobs_job_download", args=[job.pk])).status_code == 404
 
 
-def test_export_data_background_queues_a_job_for_the_user(superuser, products, capsys):
+def test_export_data_background_queues_a_job_for_the_user(superuser, capsys):
     call_command("export_data", "product", "--background", "--user", superuser.username)
     job = Job.objects.get()
     assert capsys.readouterr().out.strip() == f"Export queued as job #{job.pk} (Queued)."
@@ -100,7 +102,7 @@ def test_export_data_background_queues_a_job_for_the_user(superuser, products, c
     assert files.read(job.pk, job.result_file).decode("utf-8-sig").splitlines()[0] == ",".join(ALL_COLUMNS)
 
 
-def test_export_data_background_refuses_a_user_without_the_export_permission(products):
+def test_export_data_background_refuses_a_user_without_the_export_permission():
     user_with_perms("viewer", "inventory.view_product")
     with pytest.raises(Exception, match="viewer may not export product"):
         call_command("export_data", "product", "--background", "--user", "viewer")
