@@ -49,9 +49,10 @@ run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py setup_roles
 	$(DEV_ENV) $(PY) manage.py ensure_admin
-	@# The task worker runs beside the web server; Ctrl-C (or the server stopping) stops both.
+	@# The task worker and the scheduler run beside the web server; Ctrl-C (or the server stopping) stops all three.
 	@$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEV_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -110,6 +111,7 @@ serve-prod: $(STAMP)
 	@pids=; for i in $$(seq 1 $(TASK_WORKERS)); do \
 		DJANGO_DEBUG=0 $(PY) manage.py db_worker --queue-name '*' --worker-id "$$(hostname)-$$i" & pids="$$pids $$!"; \
 	done; \
+	DJANGO_DEBUG=0 $(PY) manage.py run_scheduler & pids="$$pids $$!"; \
 	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 

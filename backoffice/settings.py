@@ -288,6 +288,12 @@ JOB_KEEP_DAYS = env.int("SHOP_JOB_KEEP_DAYS", default=30)
 # A running job whose worker has not reported for this long is taken as dead: retried once, then failed.
 JOB_STALE_SECONDS = env.int("SHOP_JOB_STALE_SECONDS", default=600)
 JOB_MAX_ATTEMPTS = env.int("SHOP_JOB_MAX_ATTEMPTS", default=2)
+# Periodic tasks `manage.py run_scheduler` enqueues (backoffice/jobs/schedule.py): one line each.
+JOB_SCHEDULE = {
+    "reap-stale-jobs": {"task": "backoffice.jobs.tasks.reap_stale_jobs", "every": 60},
+    "prune-jobs": {"task": "backoffice.jobs.tasks.prune_jobs", "every": 3600},
+    "low-stock-alert": {"task": "inventory.tasks.send_low_stock_alert", "every": 24 * 3600},
+}
 
 # --- simple-history ----------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = False

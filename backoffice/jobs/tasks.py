@@ -28,3 +28,17 @@ def run_job(job_id):
         services.fail_unexpectedly(job, exc)
         raise
     return job.state
+
+
+@task()
+def prune_jobs():
+    """Scheduled: finished jobs past SHOP_JOB_KEEP_DAYS and expired export files go."""
+    jobs, files = services.prune()
+    return {"jobs": jobs, "files": files}
+
+
+@task()
+def reap_stale_jobs():
+    """Scheduled: jobs whose worker died are queued again (or failed after the last attempt)."""
+    retried, failed = services.reap_stale()
+    return {"retried": retried, "failed": failed}
