@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backoffice.routing.ReplicaReadMiddleware",  # scale-out: GET reads replicas (none configured: no-op)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,6 +138,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # bench: PostgreSQL's JIT compiled the admin's big aggregates for longer than they then ran
     # (dashboard SQL 16 s -> 8 s, product search 0.86 s -> 0.12 s at 1M orders; bench/RESULTS.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Read replicas (backoffice/routing.py): GET requests read them, writes and the requests right
+# after a write go to the primary. The test run has one replica alias mirroring the test database;
+# tests that want routing turn it on with settings.DATABASE_REPLICAS.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **env.db_url_config(_url),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+if TESTING and not DATABASE_REPLICAS:
+    DATABASES["replica_test"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["backoffice.routing.ReplicaRouter"]
+PRIMARY_PIN_SECONDS = env.int("DJANGO_PRIMARY_PIN_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.importing.exporting import exporter_for, write_file
 from backoffice.jobs import files, services
 from backoffice.jobs.models import JobKind
+from backoffice.routing import replica_reads
 
 QUERY = "query.pickle"
 EXPORT_DONE = _("%(count)d row(s) written to %(file)s; download it from Jobs until %(expires)s.")
@@ -83,6 +84,11 @@ def _base(job):
 
 
 def run_export(job, progress):
+    with replica_reads():  # an export only reads: a replica serves it where there is one
+        _write_export(job, progress)
+
+
+def _write_export(job, progress):
     exporter = exporter_for(job.model_name)
     queryset = exporter.queryset(_base(job))
     columns = exporter.select(job.params.get("columns"))
