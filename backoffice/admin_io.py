@@ -228,6 +228,7 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
             export_filters=_filters(request),
             export_count=min(count, EXPORT_COUNT_UP_TO),
             export_count_more=count > EXPORT_COUNT_UP_TO,
+            export_by_worker=count > settings.JOB_EXPORT_ROWS_INLINE,
             export_noun=exporter.row_noun(),
         )
         return context

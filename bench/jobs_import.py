@@ -48,7 +48,9 @@ def write_file(path, rows):
 
 def empty_catalogue(database):
     tables = psql(database, "SELECT string_agg(tablename, ', ') FROM pg_tables WHERE tablename LIKE 'inventory\\_%'")
-    psql(database, f"TRUNCATE {tables}, jobs_job, django_tasks_database_dbtaskresult, auth_user RESTART IDENTITY CASCADE")
+    psql(
+        database, f"TRUNCATE {tables}, jobs_job, django_tasks_database_dbtaskresult, auth_user RESTART IDENTITY CASCADE"
+    )
 
 
 def main(argv=None):

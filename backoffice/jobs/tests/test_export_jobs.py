@@ -35,6 +35,8 @@ def body_rows(response):
 def test_a_long_export_is_written_by_the_worker_and_kept_for_its_requester(client, inline_two, settings):
     exporter = user_with_perms("exporter", "inventory.view_product", "inventory.export_product")
     login(client, exporter)
+    page = client.get(reverse("admin:inventory_product_export")).content.decode()
+    assert "A file this long is written by a worker: you will find it under Jobs" in page
     response = export(client, columns=["sku", "name"])
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("admin:jobs_job_changelist")
@@ -75,6 +77,7 @@ def test_the_worker_exports_the_filtered_list(client, superuser, settings):
 
 def test_a_short_export_still_streams_in_the_request(client, superuser):
     login(client, superuser)
+    assert "written by a worker" not in client.get(reverse("admin:inventory_product_export")).content.decode()
     response = export(client)
     assert response.status_code == 200 and response.streaming
     assert not Job.objects.exists()
