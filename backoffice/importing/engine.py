@@ -191,15 +191,62 @@ def write_checked(importer, *, before_commit=None):
     return report
 
 
+PLAN_CHUNK = 2000  # rows per pickle of a kept plan's long lists
+
+
+class _PlanPickler(pickle.Pickler):
+    """Objects many rows point at (categories, tags) are written once, and named by number after."""
+
+    def __init__(self, handle, shared):
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = {id(obj): index for index, obj in enumerate(shared)}
+
+    def persistent_id(self, obj):
+        return self.shared.get(id(obj))
+
+
+class _PlanUnpickler(pickle.Unpickler):
+    def __init__(self, handle, shared):
+        super().__init__(handle)
+        self.shared = shared
+
+    def persistent_load(self, pid):
+        return self.shared[pid]
+
+
 def keep_plan(importer, path):
-    """Store a checked importer for the import job (pickled: written and read by our own workers only)."""
+    """Store a checked importer for the import job (pickled: written and read by our own workers only).
+
+    Long lists go in chunks of PLAN_CHUNK rows with the pickler's memo cleared between them: one
+    pickle of a 200,000-row plan would keep a memo entry per object, a third more memory than the
+    check itself. The objects rows share (``plan_objects()`` of the importer's resolvers) go first,
+    once, so they stay one object each when loaded (a category created by the import gets its key
+    for every row that names it).
+    """
+    state = importer.__getstate__()
+    shared = [obj for value in state.values() if hasattr(value, "plan_objects") for obj in value.plan_objects()]
+    chunked = {k: v for k, v in state.items() if isinstance(v, list) and len(v) > PLAN_CHUNK}
     with open(path, "wb") as handle:
-        pickle.dump(importer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((type(importer), shared), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler = _PlanPickler(handle, shared)
+        pickler.dump({k: v for k, v in state.items() if k not in chunked})
+        for name, items in chunked.items():
+            for start in range(0, len(items), PLAN_CHUNK):
+                pickler.clear_memo()
+                pickler.dump((name, items[start : start + PLAN_CHUNK]))
+        pickler.dump(None)
 
 
 def load_plan(path, *, user, progress=None):
     with open(path, "rb") as handle:
-        importer = pickle.load(handle)  # noqa: S301 (our own file, see keep_plan)
+        cls, shared = pickle.load(handle)  # noqa: S301 (our own file, see keep_plan)
+        unpickler = _PlanUnpickler(handle, shared)
+        state = unpickler.load()
+        while (part := unpickler.load()) is not None:
+            name, items = part
+            state.setdefault(name, []).extend(items)
+    importer = cls.__new__(cls)
+    importer.__dict__.update(state)
     importer.user, importer.progress = user, progress
     return importer
 

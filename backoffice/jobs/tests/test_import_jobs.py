@@ -242,3 +242,19 @@ def test_import_data_background_queues_one_job_that_checks_and_writes(tmp_path, 
     job.refresh_from_db()
     assert (job.state, job.counts["new"], job.user) == (JobState.SUCCEEDED, 2, user)
     assert set(Product.history.values_list("history_change_reason", flat=True)) == {"import night.csv"}
+
+
+def test_a_plan_kept_in_chunks_still_shares_its_new_categories_between_rows(importer_client, monkeypatch):
+    from backoffice.importing import engine
+
+    monkeypatch.setattr(engine, "PLAN_CHUNK", 1)  # every row of the plan in a pickle of its own
+    upload(importer_client, csv_bytes(GOOD))
+    run_worker()
+    confirm(importer_client, Job.objects.get())
+    with mock.patch.object(ProductImporter, "prepare", side_effect=AssertionError("validated again")):
+        run_worker()
+    job = Job.objects.get(kind=JobKind.IMPORT)
+    assert job.state == JobState.SUCCEEDED, job.error
+    kitchen = Category.objects.get(name="Kitchen")
+    assert set(Category.objects.values_list("name", "parent")) == {("Kitchen", None), ("Cups", kitchen.pk)}
+    assert dict(Product.objects.values_list("sku", "category__name")) == {"NEW-1": "Cups", "NEW-2": "Kitchen"}
