@@ -217,7 +217,7 @@ class _PlanUnpickler(pickle.Unpickler):
 def keep_plan(importer, path):
     """Store a checked importer for the import job (pickled: written and read by our own workers only).
 
-    Long lists go in chunks of PLAN_CHUNK rows with the pickler's memo cleared between them: one
+    Long lists go in chunks of PLAN_CHUNK rows, each pickled on its own: one
     pickle of a 200,000-row plan would keep a memo entry per object, a third more memory than the
     check itself. The objects rows share (``plan_objects()`` of the importer's resolvers) go first,
     once, so they stay one object each when loaded (a category created by the import gets its key
@@ -228,21 +228,19 @@ def keep_plan(importer, path):
     chunked = {k: v for k, v in state.items() if isinstance(v, list) and len(v) > PLAN_CHUNK}
     with open(path, "wb") as handle:
         pickle.dump((type(importer), shared), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler = _PlanPickler(handle, shared)
-        pickler.dump({k: v for k, v in state.items() if k not in chunked})
+        # A pickler (and, loading, an unpickler) per part: each part's memo starts empty.
+        _PlanPickler(handle, shared).dump({k: v for k, v in state.items() if k not in chunked})
         for name, items in chunked.items():
             for start in range(0, len(items), PLAN_CHUNK):
-                pickler.clear_memo()
-                pickler.dump((name, items[start : start + PLAN_CHUNK]))
-        pickler.dump(None)
+                _PlanPickler(handle, shared).dump((name, items[start : start + PLAN_CHUNK]))
+        _PlanPickler(handle, shared).dump(None)
 
 
 def load_plan(path, *, user, progress=None):
     with open(path, "rb") as handle:
         cls, shared = pickle.load(handle)  # noqa: S301 (our own file, see keep_plan)
-        unpickler = _PlanUnpickler(handle, shared)
-        state = unpickler.load()
-        while (part := unpickler.load()) is not None:
+        state = _PlanUnpickler(handle, shared).load()
+        while (part := _PlanUnpickler(handle, shared).load()) is not None:
             name, items = part
             state.setdefault(name, []).extend(items)
     importer = cls.__new__(cls)

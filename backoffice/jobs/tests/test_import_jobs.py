@@ -247,8 +247,9 @@ def test_import_data_background_queues_one_job_that_checks_and_writes(tmp_path, 
 def test_a_plan_kept_in_chunks_still_shares_its_new_categories_between_rows(importer_client, monkeypatch):
     from backoffice.importing import engine
 
-    monkeypatch.setattr(engine, "PLAN_CHUNK", 1)  # every row of the plan in a pickle of its own
-    upload(importer_client, csv_bytes(GOOD))
+    monkeypatch.setattr(engine, "PLAN_CHUNK", 2)  # the plan's rows in pickles of two
+    rows = [*GOOD, *([f"MORE-{n}", f"More {n}", f"Kitchen > Shelf {n % 2}", "1.00", str(n)] for n in range(5))]
+    upload(importer_client, csv_bytes(rows))
     run_worker()
     confirm(importer_client, Job.objects.get())
     with mock.patch.object(ProductImporter, "prepare", side_effect=AssertionError("validated again")):
@@ -256,5 +257,18 @@ def test_a_plan_kept_in_chunks_still_shares_its_new_categories_between_rows(impo
     job = Job.objects.get(kind=JobKind.IMPORT)
     assert job.state == JobState.SUCCEEDED, job.error
     kitchen = Category.objects.get(name="Kitchen")
-    assert set(Category.objects.values_list("name", "parent")) == {("Kitchen", None), ("Cups", kitchen.pk)}
-    assert dict(Product.objects.values_list("sku", "category__name")) == {"NEW-1": "Cups", "NEW-2": "Kitchen"}
+    assert set(Category.objects.values_list("name", "parent")) == {
+        ("Kitchen", None),
+        ("Cups", kitchen.pk),
+        ("Shelf 0", kitchen.pk),
+        ("Shelf 1", kitchen.pk),
+    }
+    assert sorted(Product.objects.values_list("sku", "name", "category__name", "stock")) == [
+        ("MORE-0", "More 0", "Shelf 0", 0),
+        ("MORE-1", "More 1", "Shelf 1", 1),
+        ("MORE-2", "More 2", "Shelf 0", 2),
+        ("MORE-3", "More 3", "Shelf 1", 3),
+        ("MORE-4", "More 4", "Shelf 0", 4),
+        ("NEW-1", "New one", "Cups", 5),
+        ("NEW-2", "Two", "Kitchen", 0),
+    ]
