@@ -14,10 +14,11 @@ import hashlib
 import pickle
 
 from django.contrib.auth import get_permission_codename
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.db import relax_commit
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import read_bytes, read_upload
 from backoffice.importing.report import ImportFileError, ImportReport
@@ -123,17 +124,6 @@ def importer_for(model_name):
         ) from None
 
 
-def relax_commit():
-    """On PostgreSQL, let the import's COMMIT return before its WAL reaches the disk.
-
-    A crash right after could lose the last import as a whole (its transaction rolls back on
-    recovery); it can never leave half of one. The setting ends with the transaction.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-
-
 def digest(querysets):
     """A fingerprint of the rows of ``querysets`` (every stored column, in primary-key order)."""
     hashed = hashlib.sha256()
@@ -178,7 +168,7 @@ def write_checked(importer, *, before_commit=None):
     report.dry_run = False
     try:
         with transaction.atomic():
-            relax_commit()
+            relax_commit()  # a crash may lose the whole import, never half of it
             importer.write()
             if before_commit is not None:
                 before_commit()
