@@ -47,6 +47,9 @@ class Importer:
     progress_every = 2000
     # Attributes only ``prepare`` needs: not kept with the plan.
     transient = ()
+    # Long lists of the plan may be kept in parts (``keep_plan``); False when the same objects sit
+    # in two lists and must stay one object (parts are pickled apart).
+    chunk_plan = True
 
     def __init__(self, *, user, file_name, progress=None):
         self.user = user
@@ -215,7 +218,9 @@ def keep_plan(importer, path):
     """
     state = importer.__getstate__()
     shared = [obj for value in state.values() if hasattr(value, "plan_objects") for obj in value.plan_objects()]
-    chunked = {k: v for k, v in state.items() if isinstance(v, list) and len(v) > PLAN_CHUNK}
+    chunked = {}
+    if importer.chunk_plan:
+        chunked = {k: v for k, v in state.items() if isinstance(v, list) and len(v) > PLAN_CHUNK}
     with open(path, "wb") as handle:
         pickle.dump((type(importer), shared), handle, protocol=pickle.HIGHEST_PROTOCOL)
         # A pickler (and, loading, an unpickler) per part: each part's memo starts empty.

@@ -18,6 +18,8 @@ CATALOG_MANAGER = {
 }  # fmt: skip
 ORDER_CLERK = {
     "add_customer", "change_customer", "view_customer", "export_customer",
+    "add_address", "change_address", "view_address", "add_customernote", "change_customernote", "view_customernote",
+    "view_tierrule",
     "add_order", "change_order", "view_order", "export_order",
     "add_orderline", "change_orderline", "view_orderline",
     "view_product", "view_category", "view_tag",
@@ -25,6 +27,7 @@ ORDER_CLERK = {
 AUDITOR = {
     "view_category", "view_tag", "view_product", "view_stockmovement",
     "view_customer", "view_order", "view_orderline", "view_ordernumber",
+    "view_address", "view_customernote", "view_tierrule", "view_historicaladdress", "view_historicaltierrule",
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
     "view_historicalcustomer", "view_historicalorder", "view_historicalorderline",
     "export_category", "export_tag", "export_product", "export_stockmovement", "export_customer", "export_order",
@@ -55,8 +58,8 @@ def test_each_group_gets_exactly_its_permissions():
     assert codenames("Auditor") == AUDITOR
     assert output.splitlines() == [
         "Catalog manager: 25 permissions (25 added, 0 removed).",
-        "Order clerk: 14 permissions (14 added, 0 removed).",
-        "Auditor: 21 permissions (21 added, 0 removed).",
+        "Order clerk: 21 permissions (21 added, 0 removed).",
+        "Auditor: 26 permissions (26 added, 0 removed).",
     ]
 
 
@@ -79,8 +82,8 @@ def test_running_twice_gives_identical_permission_sets():
     assert Group.objects.count() == 3
     assert output.splitlines() == [
         "Catalog manager: 25 permissions (unchanged).",
-        "Order clerk: 14 permissions (unchanged).",
-        "Auditor: 21 permissions (unchanged).",
+        "Order clerk: 21 permissions (unchanged).",
+        "Auditor: 26 permissions (unchanged).",
     ]
 
 
@@ -92,6 +95,6 @@ def test_permissions_a_group_should_not_have_are_removed_and_missing_ones_restor
     auditor.user_set.add(staff_user)
     output = setup_roles()
     assert codenames("Auditor") == AUDITOR
-    assert "Auditor: 21 permissions (1 added, 1 removed)." in output
+    assert "Auditor: 26 permissions (1 added, 1 removed)." in output
     # Members stay members: the command manages permissions, not people.
     assert list(auditor.user_set.all()) == [staff_user]

@@ -272,3 +272,23 @@ def test_a_plan_kept_in_chunks_still_shares_its_new_categories_between_rows(impo
         ("NEW-1", "New one", "Cups", 5),
         ("NEW-2", "Two", "Kitchen", 0),
     ]
+
+
+def test_new_customers_with_addresses_through_jobs_keep_their_addresses(importer_client, monkeypatch):
+    from backoffice.importing import engine
+    from orders.models import Customer
+
+    monkeypatch.setattr(engine, "PLAN_CHUNK", 1)  # customers keep their plan whole all the same
+    url = reverse("admin:orders_customer_import")
+    rows = [["email", "first_name", "address_line1", "address_city", "address_country"]]
+    rows += [[f"c{n}@shop.test", f"C{n}", f"Street {n}", "Berlin", "DE"] for n in range(3)]
+    importer_client.post(
+        url, {"resource": "0", "format": "0", "import_file": SimpleUploadedFile("c.csv", csv_bytes(rows))}
+    )
+    run_worker()
+    importer_client.post(reverse("admin:orders_customer_process_import"), {"job": Job.objects.get().pk})
+    run_worker()
+    job = Job.objects.get(kind=JobKind.IMPORT)
+    assert job.state == JobState.SUCCEEDED, job.error
+    shipped = Customer.objects.values_list("email", "default_shipping_address__line1")
+    assert sorted(shipped) == [("c0@shop.test", "Street 0"), ("c1@shop.test", "Street 1"), ("c2@shop.test", "Street 2")]
