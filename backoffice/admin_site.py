@@ -81,6 +81,15 @@ def sidebar_navigation(request):
                 _item(_("Login log"), "login", "axes.accesslog"),
             ],
         },
+        {
+            "title": _("Integrations"),
+            "items": [
+                _item(_("API keys"), "key", "security.apikey"),
+                _item(_("API tokens"), "token", "token_blacklist.outstandingtoken"),
+                _item(_("Webhook endpoints"), "webhook", "webhooks.webhookendpoint"),
+                _item(_("Webhook deliveries"), "outbox", "webhooks.webhookdelivery"),
+            ],
+        },
     ]
     dashboard = {
         "title": _("Overview"),

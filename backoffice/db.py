@@ -5,48 +5,53 @@ SQL modules, the import and migrations ask it for a capability ("does this datab
 never for a vendor name.
 """
 
-from dataclasses import dataclass
-
 from django.db import connection as default_connection
 from django.db import migrations
 
 
-@dataclass(frozen=True)
 class Capabilities:
-    copy: bool  # COPY ... FROM STDIN / TO STDOUT
-    arrays: bool  # one array parameter: ``col = ANY(%(ids)s)``, ``unnest(...)``
-    row_locks: bool  # SELECT ... FOR UPDATE (SQLite serialises writers instead)
-    for_update_of: bool  # FOR UPDATE OF <table>: lock one table of a join
-    no_key_update: bool  # FOR NO KEY UPDATE: does not block foreign-key checks of new rows
-    trigram: bool  # pg_trgm GIN indexes
-    update_join: bool  # ``UPDATE t JOIN (...) s SET ...`` instead of ``UPDATE t SET ... FROM (...) s``
-    planner_estimates: bool  # pg_class.reltuples and EXPLAIN (FORMAT JSON) row estimates
-    nulls_last_index: bool  # an index column may say NULLS LAST
-    order_by_nulls_last: bool  # ORDER BY ... NULLS LAST
-    async_commit: bool  # SET LOCAL synchronous_commit = off
-    auto_increment_gaps: bool  # an auto-increment may skip values after a reset (InnoDB)
+    """What one connection's database can do. Read when asked: a feature that needs the server's
+    version (MariaDB's ``FOR UPDATE OF``) is never read at import time, when there may be no
+    connection yet (test collection), and tests may change features."""
+
+    def __init__(self, connection):
+        self._connection = connection
+
+    @property
+    def _postgresql(self):
+        return self._connection.vendor == "postgresql"
+
+    @property
+    def _mysql(self):
+        return self._connection.vendor == "mysql"
+
+    copy = property(lambda self: self._postgresql, doc="COPY ... FROM STDIN / TO STDOUT")
+    arrays = property(lambda self: self._postgresql, doc="one array parameter: col = ANY(%(ids)s), unnest()")
+    trigram = property(lambda self: self._postgresql, doc="pg_trgm GIN indexes")
+    planner_estimates = property(lambda self: self._postgresql, doc="pg_class.reltuples, EXPLAIN row estimates")
+    nulls_last_index = property(lambda self: self._postgresql, doc="an index column may say NULLS LAST")
+    async_commit = property(lambda self: self._postgresql, doc="SET LOCAL synchronous_commit = off")
+    update_join = property(lambda self: self._mysql, doc="UPDATE t JOIN (...) s SET ..., not UPDATE ... FROM")
+    auto_increment_gaps = property(lambda self: self._mysql, doc="an auto-increment may skip values (InnoDB)")
+    row_locks = property(
+        lambda self: self._connection.features.has_select_for_update,
+        doc="SELECT ... FOR UPDATE (SQLite serialises writers instead)",
+    )
+    for_update_of = property(
+        lambda self: self._connection.features.has_select_for_update_of, doc="FOR UPDATE OF: one table of a join"
+    )
+    no_key_update = property(
+        lambda self: self._connection.features.has_select_for_no_key_update,
+        doc="FOR NO KEY UPDATE: does not block foreign-key checks of new rows",
+    )
+    order_by_nulls_last = property(
+        lambda self: self._connection.features.supports_order_by_nulls_modifier, doc="ORDER BY ... NULLS LAST"
+    )
 
 
 def capabilities(connection=None):
-    """The capabilities of ``connection`` (the default one), read now (tests may change features)."""
-    connection = connection or default_connection
-    postgresql = connection.vendor == "postgresql"
-    mysql = connection.vendor == "mysql"
-    features = connection.features
-    return Capabilities(
-        copy=postgresql,
-        arrays=postgresql,
-        row_locks=features.has_select_for_update,
-        for_update_of=features.has_select_for_update_of,
-        no_key_update=features.has_select_for_no_key_update,
-        trigram=postgresql,
-        update_join=mysql,
-        planner_estimates=postgresql,
-        nulls_last_index=postgresql,
-        order_by_nulls_last=features.supports_order_by_nulls_modifier,
-        async_commit=postgresql,
-        auto_increment_gaps=mysql,
-    )
+    """The capabilities of ``connection`` (the default one)."""
+    return Capabilities(connection or default_connection)
 
 
 def in_values(column, name, values, connection=None):

@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",  # api: refresh tokens rotate and are blacklisted after use
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "axes",  # security: login lockout (AxesMiddleware last, AxesStandaloneBackend first)
     "django_tasks_db",  # jobs: the database task backend and `manage.py db_worker`
     "backoffice",
     "backoffice.jobs",
+    "backoffice.webhooks",  # api: signed event deliveries to other systems
     "inventory",
     "orders",
 ]
@@ -334,10 +336,14 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # api: JWT first, so an anonymous request gets 401 with WWW-Authenticate; sessions for the browsable API.
+    # api: revocable JWTs (a per-user token version), API keys for machines, sessions for the browsable API.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "backoffice.security.authentication.RevocableJWTAuthentication",
+        "backoffice.security.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # api: JSON request bodies only, so the schema (and every generated client) offers application/json.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "backoffice.api.pagination.PagePagination",
     "PAGE_SIZE": 25,
@@ -353,14 +359,24 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("SHOP_API_ACCESS_TOKEN_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=env.int("SHOP_API_REFRESH_TOKEN_HOURS", default=24)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # api: a used refresh token is blacklisted and a new one returned (backoffice/security/tokens.py).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "TOKEN_OBTAIN_SERIALIZER": "backoffice.security.tokens.TokenObtainSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "backoffice.security.tokens.TokenRefreshSerializer",
 }
+# api: webhooks (backoffice/webhooks/). A receiver refuses a signature older than the window.
+WEBHOOK_TIMEOUT_SECONDS = env.int("SHOP_WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_MAX_ATTEMPTS = env.int("SHOP_WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_TOLERANCE_SECONDS = 5 * 60
 SPECTACULAR_SETTINGS = {
     "TITLE": "Back office API",
     "DESCRIPTION": (
         "Products, customers and orders of the shop. Every error is "
         "`{status, code, detail, errors: {field: [messages]}}`; unknown query parameters and ordering "
         "fields are rejected with 400; a well-formed request the current state refuses (stock, order "
-        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`."
+        "status, rows in use) is a 409. Sign in at `token/` and send `Authorization: Bearer <access>`, "
+        "or send an API key as `Authorization: Api-Key <key>`. Request bodies are JSON."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -17,6 +17,7 @@ from backoffice.db import bulk_update_rows, capabilities
 from backoffice.errors import ServiceError
 from backoffice.history import actor, record_history_from_rows, stamp
 from backoffice.validators import whole_number
+from backoffice.webhooks.events import emit_many, stock_changed
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement, may_hold_stock, published_at_for
 from inventory.sql import set_status_of_locked
@@ -132,6 +133,7 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
             fields.append("units_sold")
         stamp(product, user=user, reason=history_reason or _movement_reason_text(reason, delta, order, note))
         product.save(update_fields=fields)
+        stock_changed(product, product.stock - delta)  # webhooks: stock.low, after commit
         movements.append(
             StockMovement(
                 product=product,
@@ -246,6 +248,8 @@ def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
                 _set_status_in_python(
                     batch, result, user=user, reason=reason, to_status=to_status, now=now, skip_rules=skip_rules
                 )
+        skipped = {product.pk for products in result.skipped.values() for product in products}
+        emit_many("product.updated", "inventory.product", set(ids) - skipped)  # webhooks, after commit
     return result
 
 

@@ -28,6 +28,7 @@ from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from backoffice.history import actor, record_bulk_history, stamp
 from backoffice.validators import whole_number
+from backoffice.webhooks.events import order_status_changed
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
@@ -157,6 +158,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         stamp(line, user=user, reason=f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     _count_placed_order(order)
+    order_status_changed(order)  # webhooks, after commit
     return order
 
 
@@ -226,6 +228,7 @@ def transition_order(*, order, to_status, user, reason=""):
         _uncount_revenue(locked)
     locked.status = to_status
     stamp(locked, user=user, reason=history_reason).save()
+    order_status_changed(locked)  # webhooks, after commit
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
         transaction.on_commit(lambda: _mail_shipped(locked))
     order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate

@@ -22,6 +22,7 @@ from backoffice.db import relax_commit
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import read_bytes, read_upload
 from backoffice.importing.report import ImportFileError, ImportReport
+from backoffice.webhooks.events import emit
 
 MISSING_COLUMNS = _("Required column(s) missing: %(columns)s. The file has: %(found)s.")
 UNKNOWN_COLUMNS = _("Column(s) ignored, not known for %(noun)s: %(columns)s.")
@@ -181,6 +182,7 @@ def write_checked(importer, *, before_commit=None):
         report.error(0, "", WRITE_REFUSED % {"detail": str(exc).strip().splitlines()[0][:200]})
     else:
         report.committed = True
+        emit("import.finished", finished_event(importer))  # webhooks, after commit
     return report
 
 
@@ -260,6 +262,21 @@ def missing_import_permissions(user, model_name):
     opts = importer_for(model_name).model._meta
     needed = [f"{opts.app_label}.{get_permission_codename(a, opts)}" for a in ("import", "add", "change")]
     return [perm for perm in needed if not user.has_perm(perm)]
+
+
+def finished_event(importer):
+    """The data of the ``import.finished`` webhook: what was imported, by whom, with the counts."""
+    report = importer.report
+    return {
+        "model": importer.model._meta.model_name,
+        "file_name": report.file_name,
+        "user": importer.user.get_username() if getattr(importer.user, "pk", None) else None,
+        "rows": report.rows,
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": len(report.skipped),
+    }
 
 
 def import_file(model_name, source, *, file_name, user, file_format=None, dry_run=True, progress=None):

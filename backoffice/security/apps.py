@@ -12,4 +12,4 @@ class SecurityConfig(AppConfig):
     verbose_name = _("Security")
 
     def ready(self):
-        from backoffice.security import axes_admin, signals  # noqa: F401
+        from backoffice.security import api_admin, axes_admin, signals  # noqa: F401

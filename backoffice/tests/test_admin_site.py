@@ -44,6 +44,7 @@ def test_sidebar_groups_for_superuser(superuser):
         "Sales": ["Orders"],
         "Customers": ["Customers", "Tier rules"],
         "Access": ["Users", "Groups", "Login attempts", "Login log"],
+        "Integrations": ["API keys", "API tokens", "Webhook endpoints", "Webhook deliveries"],
     }
 
 

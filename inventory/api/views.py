@@ -19,6 +19,18 @@ from inventory.models import Category, Product, Tag
 from inventory.services import adjust_stock
 
 
+def products_for_api():
+    """Products as the API (and the webhook payloads) show them: one query per relation, whatever the count."""
+    return (
+        Product.objects.select_related("category")
+        .prefetch_related("tags")
+        .with_effective_price()
+        .with_has_orders()
+        .with_available()
+        .order_by("name", "id")
+    )
+
+
 class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSet):
     """Products with their effective price, units sold and availability.
 
@@ -34,14 +46,7 @@ class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Ret
     action_permissions = {"adjust_stock": ["inventory.adjust_stock_product"]}
 
     def get_queryset(self):
-        return (
-            Product.objects.select_related("category")
-            .prefetch_related("tags")
-            .with_effective_price()
-            .with_has_orders()
-            .with_available()
-            .order_by("name", "id")
-        )
+        return products_for_api()
 
     def get_serializer_class(self):
         if self.action == "adjust_stock":

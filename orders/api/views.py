@@ -15,6 +15,17 @@ from orders.models import Customer, Order, OrderLine
 from orders.services import place_order, transition_order
 
 
+def orders_for_api():
+    """Orders as the API (and the webhook payloads) show them, lines included."""
+    lines = OrderLine.objects.select_related("product").order_by("pk")
+    return (
+        Order.objects.with_totals()
+        .select_related("customer")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+        .order_by("-created_at", "-id")
+    )
+
+
 class CustomerViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSet):
     """Customers with discount rate, order count, lifetime value and last order."""
 
@@ -42,13 +53,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSe
     action_permissions = {"transition": ["orders.change_order"]}
 
     def get_queryset(self):
-        lines = OrderLine.objects.select_related("product").order_by("pk")
-        return (
-            Order.objects.with_totals()
-            .select_related("customer")
-            .prefetch_related(Prefetch("lines", queryset=lines))
-            .order_by("-created_at", "-id")
-        )
+        return orders_for_api()
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
     def create(self, request, *args, **kwargs):

@@ -30,7 +30,7 @@ def test_token_pair_refresh_and_verify(client_as, auditor):
     client.credentials()
     refreshed = client.post("/api/v1/token/refresh/", {"refresh": tokens["refresh"]}, format="json")
     assert refreshed.status_code == 200
-    assert set(refreshed.json()) == {"access"}
+    assert set(refreshed.json()) == {"access", "refresh"}  # rotated (test_revocation.py)
     assert client.post("/api/v1/token/verify/", {"token": refreshed.json()["access"]}, format="json").json() == {}
 
 

@@ -12,7 +12,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework_simplejwt.tokens import RefreshToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -20,6 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from backoffice.security.tokens import ShopRefreshToken
 from backoffice.wsgi import application
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory, UserFactory
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
@@ -65,7 +65,7 @@ def shop_rows(db, settings, in_process_requests):
 def bearer(shop_rows):
     """A superuser's access token (the token endpoint itself is tested in test_auth.py)."""
     user = UserFactory(username="schemathesis", is_superuser=True)
-    return {"Authorization": f"Bearer {RefreshToken.for_user(user).access_token}"}
+    return {"Authorization": f"Bearer {ShopRefreshToken.for_user(user).access_token}"}
 
 
 @schema.parametrize()
