@@ -31,7 +31,7 @@ help:
 	@echo "make lint         ruff"
 	@echo "make e2e          browser tests in Debian's chromium"
 	@echo "make bench        benchmarks at shop scale on PostgreSQL (bench-small: 1/100 scale)"
-	@echo "make serve-prod   gunicorn with production settings"
+	@echo "make serve-prod   gunicorn (WORKERS=3) and task workers (TASK_WORKERS=1) with production settings"
 
 $(STAMP): requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -50,6 +50,10 @@ run: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py load_demo
 	$(DEV_ENV) $(PY) manage.py setup_roles
 	$(DEV_ENV) $(PY) manage.py ensure_admin
+	@# The task worker and the scheduler run beside the web server; Ctrl-C (or the server stopping) stops all three.
+	@$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(DEV_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
@@ -97,7 +101,10 @@ e2e: $(E2E_STAMP)
 
 # Production settings under gunicorn (README.md, "Accounts and security"). Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
 # for a try-out over plain http on this machine add DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0.
+# WORKERS gunicorn processes and TASK_WORKERS task workers (`db_worker`) on this machine; on more
+# machines run `manage.py db_worker` (or more web hosts) elsewhere against the same database.
 WORKERS ?= 3
+TASK_WORKERS ?= 1
 serve-prod: $(STAMP)
 	@if [ -z "$$DJANGO_SECRET_KEY" ]; then \
 		echo "DJANGO_SECRET_KEY is not set. Generate one with:" >&2; \
@@ -106,6 +113,11 @@ serve-prod: $(STAMP)
 	DJANGO_DEBUG=0 $(PY) manage.py check --deploy
 	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	@pids=; for i in $$(seq 1 $(TASK_WORKERS)); do \
+		DJANGO_DEBUG=0 $(PY) manage.py db_worker --queue-name '*' --worker-id "$$(hostname)-$$i" & pids="$$pids $$!"; \
+	done; \
+	DJANGO_DEBUG=0 $(PY) manage.py run_scheduler & pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn backoffice.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 # Benchmarks (bench/, README.md "Benchmarks"): a dedicated PostgreSQL database, seeded once and reused.

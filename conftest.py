@@ -25,6 +25,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _job_files(settings, tmp_path):
+    """jobs: uploads, kept plans and export files of a test go to its own folder."""
+    settings.JOB_FILES_DIR = tmp_path / "jobs"
+
+
 @pytest.fixture
 def staff_user(db):
     return UserFactory(username="clerk")

@@ -4,20 +4,18 @@ Admin classes add ``ImportExportAdminMixin``; which importer and exporter a mode
 here (by model name, see ``backoffice.importing``), so admin modules never name resources.
 
 django-import-export gives the buttons, URLs, forms (Unfold's) and formats. The work itself goes
-through the project's own path, shared with ``manage.py import_data``: the preview is a dry run
-that writes nothing, and the confirm step re-checks every row and writes all rows or none
-(import-export's own confirm step would commit the valid rows). Exports stream.
+through the project's own path, shared with ``manage.py import_data``, on a worker
+(``backoffice.jobs``): the upload queues a check job (the preview, writing nothing) and the page
+follows its progress; the confirm queues an import job that writes the checked plan, all rows or
+none (import-export's own confirm step would commit the valid rows). Exports stream.
 """
 
-import os
-import re
-import tempfile
-import uuid
-
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -28,16 +26,26 @@ from django.views.decorators.http import require_POST
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ConfirmImportForm
 from unfold.contrib.import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from backoffice.importing.engine import IMPORTERS, import_file, importer_for
+from backoffice.errors import ServiceError
+from backoffice.importing.engine import IMPORTERS, importer_for
 from backoffice.importing.exporting import EXPORTERS, count_rows, csv_chunks, exporter_for, xlsx_tempfile
+from backoffice.importing.reading import FILE_TOO_LARGE, human_size
+from backoffice.importing.report import ImportReport
+from backoffice.jobs.exports import start_export
+from backoffice.jobs.imports import start_check, start_import
+from backoffice.jobs.middleware import remember
+from backoffice.jobs.models import Job, JobKind, JobState
+from backoffice.jobs.services import may_see
 
 FORMATS = [CSV, XLSX]
 FORMAT_NAMES = ["csv", "xlsx"]
-UPLOAD_DIR = os.path.join(tempfile.gettempdir(), "shop-imports")
-UPLOAD_NAME = re.compile(r"^(\d+)-[0-9a-f]{32}$")
+IMPORT_KINDS = (JobKind.IMPORT_CHECK, JobKind.IMPORT)
+EXPORT_QUEUED = _(
+    "The export has more than %(limit)d rows, so a worker writes it: %(file)s is listed here and can be "
+    "downloaded once it is ready (you get a message when it is)."
+)
 UPLOAD_GONE = _("The checked file is no longer available; upload it again.")
 COLUMN_LABEL = _("%(label)s (column %(column)s)")
 IGNORED_PARAMS = {"_changelist_filters", "p", "o", "_to_field", "_popup", "e"}
@@ -80,27 +88,8 @@ def _filters(request):
     return [(name, ", ".join(values)) for name, values in request.GET.lists() if name not in IGNORED_PARAMS]
 
 
-def _save_upload(user, data):
-    os.makedirs(UPLOAD_DIR, mode=0o700, exist_ok=True)
-    name = f"{user.pk}-{uuid.uuid4().hex}"
-    with open(os.path.join(UPLOAD_DIR, name), "wb") as handle:
-        handle.write(data)
-    return name
-
-
-def _take_upload(user, name):
-    """The bytes a user uploaded for the preview (only their own), removing the file."""
-    match = UPLOAD_NAME.match(name or "")
-    if not match or int(match.group(1)) != user.pk:
-        return None
-    path = os.path.join(UPLOAD_DIR, name)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return None
-    os.remove(path)
-    return data
+class ConfirmJobForm(forms.Form):
+    job = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ImportExportAdminMixin(ImportExportModelAdmin):
@@ -144,7 +133,11 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
     def has_export_permission(self, request):
         return self.io_key in EXPORTERS and self.has_view_permission(request) and self._has_codename(request, "export")
 
-    # --- import: preview (dry run) and confirm (all or nothing) -------------
+    # --- import: a check job (the preview) and an import job (all or nothing) --
+    def _import_url(self, job=None):
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+        return f"{url}?job={job.pk}" if job is not None else url
+
     def _import_context(self, request, form, **extra):
         importer = importer_for(self.io_key)
         context = dict(self.admin_site.each_context(request))
@@ -164,54 +157,64 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
     def import_action(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
+        if "job" in request.GET:
+            return self._import_job_page(request, request.GET["job"])
         form = self.create_import_form(request)
-        extra = {}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
-            file_format = FORMAT_NAMES[int(form.cleaned_data["format"])]
-            report = import_file(
-                self.io_key, upload, file_name=upload.name, user=request.user, file_format=file_format, dry_run=True
-            )
-            extra["report"] = report
-            if not report.has_errors:
-                upload.seek(0)
-                stored = _save_upload(request.user, upload.read())
-                extra["confirm_form"] = ConfirmImportForm(
-                    initial={
-                        "import_file_name": stored,
-                        "original_file_name": upload.name,
-                        "format": form.cleaned_data["format"],
-                        "resource": "0",
-                    }
+            limit = settings.IMPORT_MAX_FILE_SIZE
+            if upload.size > limit:
+                form.add_error(
+                    "import_file", FILE_TOO_LARGE % {"size": human_size(upload.size), "limit": human_size(limit)}
                 )
+            else:
+                file_format = FORMAT_NAMES[int(form.cleaned_data["format"])]
+                job = start_check(user=request.user, model_name=self.io_key, upload=upload, file_format=file_format)
+                remember(request, job)
+                return HttpResponseRedirect(self._import_url(job))
+        return TemplateResponse(request, [self.import_template_name], self._import_context(request, form))
+
+    def _import_job_page(self, request, job_id):
+        """The check or import job of this model: progress while it runs, then its report."""
+        job = (
+            Job.objects.filter(pk=job_id, model_name=self.io_key, kind__in=IMPORT_KINDS).first()
+            if job_id.isdigit()
+            else None
+        )
+        if job is None or not may_see(request.user, job):
+            raise Http404(_("No such import job."))
+        report = ImportReport.from_dict(job.report) if job.report else None
+        extra = {"job": job, "report": report, "confirmed": job.kind == JobKind.IMPORT}
+        may_confirm = (
+            job.kind == JobKind.IMPORT_CHECK and job.state == JobState.SUCCEEDED and job.user_id == request.user.pk
+        )
+        if may_confirm and not job.imports.exists():
+            extra["confirm_form"] = ConfirmJobForm(initial={"job": job.pk})
+        form = None
+        if job.is_finished and not extra.get("confirm_form"):
+            form = self.get_import_form_class(request)(FORMATS, self.get_import_resource_classes(request))
         return TemplateResponse(request, [self.import_template_name], self._import_context(request, form, **extra))
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm = ConfirmImportForm(request.POST)
-        data = _take_upload(request.user, request.POST.get("import_file_name")) if confirm.is_valid() else None
-        import_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-        if data is None:
+        confirm = ConfirmJobForm(request.POST)
+        check = None
+        if confirm.is_valid():
+            check = Job.objects.filter(
+                pk=confirm.cleaned_data["job"], user=request.user, model_name=self.io_key, kind=JobKind.IMPORT_CHECK
+            ).first()
+        if check is None:
             messages.error(request, UPLOAD_GONE)
-            return HttpResponseRedirect(import_url)
+            return HttpResponseRedirect(self._import_url())
         try:
-            file_format = FORMAT_NAMES[int(confirm.cleaned_data["format"])]
-        except (ValueError, IndexError):
-            file_format = None
-        file_name = os.path.basename(confirm.cleaned_data["original_file_name"])
-        report = import_file(
-            self.io_key, data, file_name=file_name, user=request.user, file_format=file_format, dry_run=False
-        )
-        if report.committed:
-            messages.success(request, report.summary())
-            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
-        messages.error(request, report.summary())
-        form = self.get_import_form_class(request)(FORMATS, self.get_import_resource_classes(request))
-        return TemplateResponse(
-            request, [self.import_template_name], self._import_context(request, form, report=report, confirmed=True)
-        )
+            job = start_import(user=request.user, check=check)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(self._import_url(check))
+        remember(request, job)
+        return HttpResponseRedirect(self._import_url(job))
 
     # --- export: the changelist's filters and search, streamed ---------------
     def init_request_context_data(self, request, form):
@@ -225,6 +228,7 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
             export_filters=_filters(request),
             export_count=min(count, EXPORT_COUNT_UP_TO),
             export_count_more=count > EXPORT_COUNT_UP_TO,
+            export_by_worker=count > settings.JOB_EXPORT_ROWS_INLINE,
             export_noun=exporter.row_noun(),
         )
         return context
@@ -236,6 +240,19 @@ class ImportExportAdminMixin(ImportExportModelAdmin):
         names = export_form.get_selected_resource_export_fields() if export_form is not None else None
         columns = exporter.select(names)
         rows = exporter.queryset(queryset)
+        inline = settings.JOB_EXPORT_ROWS_INLINE
+        if count_rows(exporter, rows.order_by()[: inline + 1]) > inline:
+            # Too long for a web request: a worker writes the file, Jobs offers it.
+            job = start_export(
+                user=request.user,
+                model_name=self.io_key,
+                base=queryset,
+                columns=[c.name for c in columns],
+                file_format="xlsx" if isinstance(file_format, XLSX) else "csv",
+            )
+            remember(request, job)
+            messages.info(request, EXPORT_QUEUED % {"limit": inline, "file": job.file_name})
+            return HttpResponseRedirect(reverse("admin:jobs_job_changelist"))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         base = f"{self.opts.model_name}s-{stamp}"
         if isinstance(file_format, XLSX):

@@ -94,7 +94,11 @@ def sidebar_navigation(request):
     ]
     dashboard = {
         "title": _("Overview"),
-        "items": [{"title": _("Dashboard"), "icon": "dashboard", "link": reverse_lazy("admin:index")}],
+        "items": [
+            {"title": _("Dashboard"), "icon": "dashboard", "link": reverse_lazy("admin:index")},
+            # jobs: every staff user has their own imports and exports there.
+            {"title": _("Jobs"), "icon": "work_history", "link": reverse_lazy("admin:jobs_job_changelist")},
+        ],
     }
     # A group whose items the user may not see is left out whole.
     return [dashboard] + [g for g in groups if any(item["permission"](request) for item in g["items"])]

@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "axes",  # security: login lockout (AxesMiddleware last, AxesStandaloneBackend first)
+    "django_tasks_db",  # jobs: the database task backend and `manage.py db_worker`
     "backoffice",
+    "backoffice.jobs",
     "backoffice.webhooks",  # api: signed event deliveries to other systems
     "inventory",
     "orders",
@@ -73,12 +75,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backoffice.routing.ReplicaReadMiddleware",  # scale-out: GET reads replicas (none configured: no-op)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "backoffice.admin_input.AdminInputMiddleware",  # admin: keys and filter values the database cannot take
+    "backoffice.jobs.middleware.JobNotificationMiddleware",  # jobs: "your import finished" messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # security: SECURE_CSP below
@@ -137,6 +141,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # bench: PostgreSQL's JIT compiled the admin's big aggregates for longer than they then ran
     # (dashboard SQL 16 s -> 8 s, product search 0.86 s -> 0.12 s at 1M orders; bench/RESULTS.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# Read replicas (backoffice/routing.py): GET requests read them, writes and the requests right
+# after a write go to the primary. The test run has one replica alias mirroring the test database;
+# tests that want routing turn it on with settings.DATABASE_REPLICAS.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica_{_number}"] = {
+        **env.db_url_config(_url),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica_{_number}")
+if TESTING and not DATABASE_REPLICAS:
+    DATABASES["replica_test"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["backoffice.routing.ReplicaRouter"]
+PRIMARY_PIN_SECONDS = env.int("DJANGO_PRIMARY_PIN_SECONDS", default=10)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -262,8 +282,9 @@ if not (len(SHOP_CURRENCY) == 3 and SHOP_CURRENCY.isascii() and SHOP_CURRENCY.is
     raise ImproperlyConfigured(f"SHOP_CURRENCY must be an ISO 4217 code such as EUR or USD, not {SHOP_CURRENCY!r}.")
 # Stock at or below this is "low" (badge, dashboard, sidebar).
 LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
-# Largest file an import accepts, and most rows.
-IMPORT_MAX_FILE_SIZE = env.int("SHOP_IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 1024)
+# Largest file an import accepts, and most rows. 64 MB holds a 200,000-row product file with
+# descriptions and tags (about 150 bytes a row); the work runs on a worker, not in the request.
+IMPORT_MAX_FILE_SIZE = env.int("SHOP_IMPORT_MAX_FILE_SIZE", default=64 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("SHOP_IMPORT_MAX_ROWS", default=200_000)
 # Deepest category path an import may create ("A > B > C" is depth 3).
 CATEGORY_MAX_DEPTH = env.int("SHOP_CATEGORY_MAX_DEPTH", default=4)
@@ -272,6 +293,36 @@ AVATAR_MAX_BYTES = env.int("SHOP_AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 # OrderLine's covering index (include=) is PostgreSQL's; SQLite and MariaDB build it without the
 # extra columns, which is what we want there: no warning about it on every command.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# --- background jobs (django.tasks) -----------------------------------------
+# README.md "Background jobs". The database backend (django-tasks-db) is the default everywhere:
+# `manage.py db_worker` runs the queue. The test run executes tasks at once (ImmediateBackend)
+# unless a test asks for the database backend; SHOP_TASKS_BACKEND=immediate does the same elsewhere.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env.str("SHOP_TASKS_BACKEND", default="immediate" if TESTING else "database")
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"SHOP_TASKS_BACKEND={_tasks_backend!r}; use one of: {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
+# Where uploads, kept import plans, failed-row reports and export files live (a volume every web
+# host and worker shares when there are several machines).
+JOB_FILES_DIR = Path(env.str("SHOP_JOB_FILES_DIR", default=str(BASE_DIR / "var" / "jobs")))
+# An admin export of more rows than this is written by a worker and kept for JOB_EXPORT_KEEP_HOURS.
+JOB_EXPORT_ROWS_INLINE = env.int("SHOP_EXPORT_ROWS_INLINE", default=10_000)
+JOB_EXPORT_KEEP_HOURS = env.int("SHOP_EXPORT_KEEP_HOURS", default=24)
+# Finished jobs (and their files) are pruned after this many days.
+JOB_KEEP_DAYS = env.int("SHOP_JOB_KEEP_DAYS", default=30)
+# A running job whose worker has not reported for this long is taken as dead: retried once, then failed.
+JOB_STALE_SECONDS = env.int("SHOP_JOB_STALE_SECONDS", default=600)
+JOB_MAX_ATTEMPTS = env.int("SHOP_JOB_MAX_ATTEMPTS", default=2)
+# Periodic tasks `manage.py run_scheduler` enqueues (backoffice/jobs/schedule.py): one line each.
+JOB_SCHEDULE = {
+    "reap-stale-jobs": {"task": "backoffice.jobs.tasks.reap_stale_jobs", "every": 60},
+    "prune-jobs": {"task": "backoffice.jobs.tasks.prune_jobs", "every": 3600},
+    "low-stock-alert": {"task": "inventory.tasks.send_low_stock_alert", "every": 24 * 3600},
+}
 
 # --- simple-history ----------------------------------------------------------
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -134,16 +134,25 @@ def server(demo_shop):
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        # jobs: imports and long exports run on a task worker beside the server, as with `make run`.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2", "--no-reload"],
+            cwd=ROOT,
+            env=child_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base_url = f"http://127.0.0.1:{port}"
         try:
             wait_until_serving(f"{base_url}/admin/login/", process, log_path)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            for child in (process, worker):
+                child.terminate()
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,12 @@
-"""Importing products from CSV (a refused file, then a good one) and exporting a filtered list."""
+"""Importing products from CSV (a refused file, then a good one) and exporting a filtered list.
+
+Imports run as jobs on the worker the ``server`` fixture starts: the page follows the check (it
+reloads while the job runs), then the import.
+"""
 
 import csv
 import io
+from pathlib import Path
 
 from e2e.conftest import ADMIN_USERNAME, screenshot
 
@@ -26,6 +31,7 @@ def check_file(page, path):
     page.set_input_files("input[name=import_file]", str(path))
     page.select_option("select[name=format]", label="csv")
     page.get_by_role("button", name="Check file").click()
+    page.wait_for_url("**/product/import/?job=*")
     page.locator("#import-report").wait_for()
 
 
@@ -60,6 +66,37 @@ def test_import_refuses_a_file_with_a_bad_row(admin_page, tmp_path):
     assert page.locator("#confirm-import").count() == 0
     assert Product.objects.count() == products_before
     assert not Product.objects.filter(sku__in=NEW_SKUS).exists()
+    # The refused rows as a file: the file's own columns, then line and reason.
+    with page.expect_download() as download:
+        page.locator("#job-download").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        [*HEADER, "line", "reason"],
+        [NEW_SKUS[1], "E2E stoneware bowl", category.name, "twelve", "3", "3", f"price: {problem}"],
+    ]
+
+
+def test_a_big_check_shows_its_progress_while_the_worker_runs_it(admin_page, tmp_path):
+    from inventory.models import Category
+
+    page = admin_page
+    category = Category.objects.order_by("pk").first()
+    rows = [[f"E2E-BIG-{n:05d}", f"Big {n}", category.name, "1.00", "1"] for n in range(30_000)]
+    path = write_csv(tmp_path / "products-big.csv", rows)
+    page.goto(PRODUCTS)
+    page.get_by_role("link", name="Import").click()
+    page.set_input_files("input[name=import_file]", str(path))
+    page.select_option("select[name=format]", label="csv")
+    page.get_by_role("button", name="Check file").click()
+    page.wait_for_url("**/product/import/?job=*")
+    status = page.locator("#job-status")
+    assert status.get_attribute("data-state") in {"queued", "running", "succeeded"}
+    if status.get_attribute("data-state") != "succeeded":
+        assert page.locator("#job-progress").count() == 1
+        screenshot(page, "import-progress")
+    page.locator("#import-report").wait_for(timeout=120_000)
+    screenshot(page, "import-big-checked")
+    assert shown_counts(page) == {"new": 30_000, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0}
 
 
 def test_import_previews_then_writes_a_good_file(admin_page, tmp_path):
@@ -84,8 +121,9 @@ def test_import_previews_then_writes_a_good_file(admin_page, tmp_path):
     assert not Product.objects.filter(sku__in=NEW_SKUS).exists()
 
     page.locator("#confirm-import button[type=submit]").click()
-    page.wait_for_url(f"**{PRODUCTS}")
-    page.get_by_text("products-good.csv imported: 2 new, 1 updated, 1 unchanged products.").wait_for()
+    page.locator("#job-status[data-state=succeeded]").wait_for()
+    page.get_by_text("products-good.csv imported: 2 new, 1 updated, 1 unchanged products.").first.wait_for()
+    page.goto(PRODUCTS)
 
     page.fill("#searchbar", "E2E-IMP")
     page.press("#searchbar", "Enter")

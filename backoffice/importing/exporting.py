@@ -254,3 +254,38 @@ def xlsx_tempfile(exporter, queryset, columns):
 
 def count_rows(exporter, queryset):
     return queryset.count()
+
+
+def write_file(exporter, queryset, columns, *, file_format, target, progress=None):
+    """Write an export to the path ``target`` (the command and the export job); returns the row count.
+
+    A CSV of an exporter with SQL cells goes by COPY on PostgreSQL; otherwise rows stream through
+    Python, and ``progress(1)`` is called for each.
+    """
+    statement = copy_statement(queryset, columns) if file_format == "csv" else None
+    if statement is not None:
+        copy = CopyCSV(statement)
+        with open(target, "wb") as handle:
+            handle.write((BOM + header_line(columns)).encode("utf-8"))
+            for block in copy:
+                handle.write(block)
+        return copy.rowcount
+    count = 0
+    rows = exporter.rows
+
+    def counted(*args):
+        nonlocal count
+        for values in rows(*args):
+            count += 1
+            if progress is not None:
+                progress(1)
+            yield values
+
+    exporter.rows = counted
+    if file_format == "xlsx":
+        write_xlsx(exporter, queryset, columns, target)
+    else:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            for chunk in csv_chunks(exporter, queryset, columns):
+                handle.write(chunk)
+    return count

@@ -1,6 +1,6 @@
 """What an import found and did: counts, row errors with line and column, notes."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from django.utils.translation import gettext as _
 
@@ -51,10 +51,31 @@ class ImportReport:
     rows: int = 0
     new_keys: list = field(default_factory=list)  # the first KEYS_SHOWN keys of new rows
     updated_keys: list = field(default_factory=list)
+    errors_omitted: int = 0  # errors not kept by ``to_dict`` (the failed-rows file has them all)
 
     @property
     def has_errors(self):
         return bool(self.errors)
+
+    @property
+    def error_count(self):
+        return len(self.errors) + self.errors_omitted
+
+    def to_dict(self, *, max_errors=500):
+        """The report as JSON for a job's row: the first ``max_errors`` errors, the count of the rest."""
+        data = asdict(self)
+        data["errors"] = [[e.line, e.column, e.message] for e in self.errors[:max_errors]]
+        data["errors_omitted"] = self.error_count - len(data["errors"])
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        names = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in names}  # a job's report also holds its summary
+        data["errors"] = [RowError(*error) for error in data.get("errors", [])]
+        data["skipped"] = [tuple(s) for s in data.get("skipped", [])]
+        data["created"] = [tuple(c) for c in data.get("created", [])]
+        return cls(**data)
 
     @property
     def reason(self):
@@ -98,7 +119,7 @@ class ImportReport:
         if self.errors:
             return _(
                 "%(file)s: nothing was imported; %(count)d error(s) found. Fix them and import the file again."
-            ) % {"file": self.file_name, "count": len(self.errors)}
+            ) % {"file": self.file_name, "count": self.error_count}
         head = _("%(file)s imported") if self.committed else _("%(file)s checked (dry run, nothing written)")
         text = (
             (head % {"file": self.file_name})

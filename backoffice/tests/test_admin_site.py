@@ -39,7 +39,7 @@ def _visible(user):
 
 def test_sidebar_groups_for_superuser(superuser):
     assert _visible(superuser) == {
-        "Overview": ["Dashboard"],
+        "Overview": ["Dashboard", "Jobs"],
         "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
         "Sales": ["Orders"],
         "Customers": ["Customers", "Tier rules"],
@@ -50,12 +50,12 @@ def test_sidebar_groups_for_superuser(superuser):
 
 def test_sidebar_shows_only_permitted_items():
     user = user_with_perms("clerk2", "orders.view_order", "inventory.view_product")
-    assert _visible(user) == {"Overview": ["Dashboard"], "Catalogue": ["Products"], "Sales": ["Orders"]}
+    assert _visible(user) == {"Overview": ["Dashboard", "Jobs"], "Catalogue": ["Products"], "Sales": ["Orders"]}
 
 
 def test_sidebar_access_group_shows_login_records_only_with_their_permission():
     user = user_with_perms("security1", "axes.view_accessattempt")
-    assert _visible(user) == {"Overview": ["Dashboard"], "Access": ["Login attempts"]}
+    assert _visible(user) == {"Overview": ["Dashboard", "Jobs"], "Access": ["Login attempts"]}
 
 
 def test_sidebar_in_page_hides_items_without_permission(admin_client_as):

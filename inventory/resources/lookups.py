@@ -54,6 +54,10 @@ class CategoryResolver:
         self.by_name = {c.name.lower(): c for c in self.by_pk.values()}
         self.pending = {}  # lower name -> PendingCategory, in creation order
 
+    def plan_objects(self):
+        """The categories rows point at: kept once with an import's plan (``engine.keep_plan``)."""
+        return [*self.by_pk.values(), *self.pending.values()]
+
     def find(self, name):
         key = name.lower()
         return self.pending.get(key) or self.by_name.get(key)
@@ -118,6 +122,9 @@ class TagResolver:
         tags = Tag.objects.all() if names is None else Tag.objects.filter(name__in=names)
         self.by_name = {t.name.lower(): t for t in tags}
         self.pending = {}  # lower name -> Tag (unsaved)
+
+    def plan_objects(self):
+        return [*self.by_name.values(), *self.pending.values()]
 
     def resolve(self, name):
         if len(name) > 80:

@@ -27,7 +27,7 @@ from backoffice.importing.values import (
 )
 from backoffice.validators import SKU_INVALID, SKU_PATTERN, normalize_sku
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Product, StockMovement, backorders_outstanding, published_at_for
+from inventory.models import Category, Product, StockMovement, Tag, backorders_outstanding, published_at_for
 from inventory.resources.lookups import CategoryResolver, TagResolver
 from inventory.resources.new_products import opening_stock, write_new_by_copy
 from inventory.resources.woocommerce import adapt_woocommerce
@@ -55,6 +55,18 @@ class ProductImporter(Importer):
     key = "sku"
     required_columns = ("sku", "name", "category")
     optional_columns = ("description", "tags", "price", "cost", "stock", "allow_backorder", "status")
+    transient = ("existing", "existing_tags", "resolved")
+
+    def keys_of(self, table):
+        return {normalize_sku(row.get("sku", "")) for _line, row in table.rows} - {""}
+
+    def depends_on(self):
+        """The file's products as stored (a product saved since has a new updated_at), categories, tags."""
+        chunk_size = pgcopy.ANY_CHUNK if pgcopy.available() else BATCH
+        products = [
+            Product.objects.filter(pgcopy.column_in(Product, "sku", c)) for c in _chunks(sorted(self.keys), chunk_size)
+        ]
+        return [*products, Category.objects.all(), Tag.objects.all()]
 
     def adapt(self, table):
         return adapt_woocommerce(table, self.report)

@@ -36,6 +36,23 @@ class CustomerImporter(Importer):
     key = "email"
     required_columns = ("email",)
     optional_columns = (*FIELDS, *ADDRESS_COLUMNS)
+    transient = ("existing",)
+    # The same customer objects sit in ``new`` / ``updates`` and in ``addresses`` (a new customer's
+    # key reaches its address through the object): the kept plan is pickled whole, not in parts.
+    chunk_plan = False
+
+    def keys_of(self, table):
+        return {row.get("email", "").lower() for _line, row in table.rows} - {""}
+
+    def depends_on(self):
+        """The file's customers and their addresses as stored."""
+        listed = sorted(self.keys)
+        customers = Customer.objects.annotate(email_key=Lower("email"))
+        parts = []
+        for start in range(0, len(listed), BATCH):
+            chunk = customers.filter(email_key__in=listed[start : start + BATCH])
+            parts += [chunk, Address.objects.filter(customer__in=chunk.values("pk"))]
+        return parts
 
     def prepare(self, table):
         emails = {row.get("email", "").lower() for _line, row in table.rows}

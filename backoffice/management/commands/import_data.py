@@ -1,18 +1,20 @@
 """``manage.py import_data product products.csv --user NAME [--format csv|xlsx] [--dry-run]``.
 
 The admin's rules exactly: every row is checked first, and one bad row means nothing is written.
-Exits non-zero when the import was refused.
+Exits non-zero when the import was refused. ``--background`` queues the same import as a job
+(a worker checks and writes it, all or nothing; the user sees it under Jobs in the admin).
 """
 
 import os
 
 from django.conf import settings
-from django.contrib.auth import get_permission_codename, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from backoffice.importing.engine import IMPORTERS, import_file, importer_for
+from backoffice.importing.engine import IMPORTERS, import_file, importer_for, missing_import_permissions
 from backoffice.importing.reading import FILE_TOO_LARGE, FORMATS, human_size
+from backoffice.jobs.imports import start_file_import
 
 MAX_ERRORS_SHOWN = 200
 USER_REQUIRED = (
@@ -34,8 +36,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from the file)")
         parser.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
         parser.add_argument("--user", help="who imports: recorded in every row's history (required unless --dry-run)")
+        parser.add_argument(
+            "--background", action="store_true", help="queue the import as a job (a worker checks and writes it)"
+        )
 
-    def handle(self, *args, model, file, format=None, dry_run=False, user=None, **options):
+    def handle(self, *args, model, file, format=None, dry_run=False, user=None, background=False, **options):
+        if background and dry_run:
+            raise CommandError("--background imports; check a file in the foreground with --dry-run.")
         if not user and not dry_run:
             raise CommandError(USER_REQUIRED)
         acting = self.acting_user(user)
@@ -48,6 +55,10 @@ class Command(BaseCommand):
             raise CommandError(
                 str(FILE_TOO_LARGE % {"size": human_size(size), "limit": human_size(settings.IMPORT_MAX_FILE_SIZE)})
             )
+        if background:
+            job = start_file_import(user=acting, model_name=model, path=file, file_format=format)
+            self.stdout.write(self.style.SUCCESS(f"Import of {job.file_name} queued as job #{job.pk}."))
+            return
         with open(file, "rb") as handle, tqdm(unit=" rows", disable=None, leave=False) as bar:
             report = import_file(
                 model,
@@ -72,11 +83,9 @@ class Command(BaseCommand):
             raise CommandError(f"No user named {username!r}; --user takes an existing username.") from None
 
     def check_permissions(self, model, user):
-        """The admin's rule: importing needs the model's import, add and change permissions."""
-        opts = importer_for(model).model._meta
-        needed = [f"{opts.app_label}.{get_permission_codename(action, opts)}" for action in ("import", "add", "change")]
-        missing = [perm for perm in needed if not user.has_perm(perm)]
+        missing = missing_import_permissions(user, model)
         if missing:
+            opts = importer_for(model).model._meta
             raise CommandError(
                 NOT_PERMITTED.format(
                     user=user.get_username(), models=opts.verbose_name_plural, missing=", ".join(missing)

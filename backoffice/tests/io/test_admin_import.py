@@ -1,10 +1,15 @@
-"""Admin import: preview (dry run), confirm (all or nothing), history, permissions."""
+"""Admin import: preview (a check job), confirm (an import job, all or nothing), history, permissions.
+
+Tasks run at once in the test run (ImmediateBackend), so following the redirect shows the finished job;
+backoffice/jobs/tests/ covers the same flow on the database backend with a worker.
+"""
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from backoffice.jobs.models import Job, JobKind, JobState
 from backoffice.tests.io.helpers import csv_bytes, login, xlsx_bytes
 from inventory.models import Category, Product
 from inventory.tests.factories import CategoryFactory, ProductFactory, UserFactory
@@ -24,13 +29,13 @@ def with_perms(*codenames, username="importer"):
 
 def upload(client, data, name="products.csv", file_format="0"):
     return client.post(
-        IMPORT_URL, {"resource": "0", "format": file_format, "import_file": SimpleUploadedFile(name, data)}
+        IMPORT_URL, {"resource": "0", "format": file_format, "import_file": SimpleUploadedFile(name, data)}, follow=True
     )
 
 
-def confirm(client, response):
+def confirm(client, response, follow=True):
     form = response.context["confirm_form"]
-    return client.post(PROCESS_URL, {name: form.initial[name] for name in form.fields})
+    return client.post(PROCESS_URL, {name: form.initial[name] for name in form.fields}, follow=follow)
 
 
 @pytest.fixture
@@ -63,15 +68,20 @@ def test_preview_shows_counts_and_writes_nothing(client, superuser, good_file):
 
 def test_confirm_writes_everything_with_history_by_the_user(client, superuser, good_file):
     login(client, superuser)
-    response = confirm(client, upload(client, good_file, name="spring.csv"))
-    assert response.status_code == 302 and response["Location"] == CHANGELIST
+    response = confirm(client, upload(client, good_file, name="spring.csv"), follow=False)
+    job = Job.objects.get(kind=JobKind.IMPORT)
+    assert response.status_code == 302 and response["Location"] == f"{IMPORT_URL}?job={job.pk}"
+    assert (job.state, job.user, job.counts["new"], job.counts["updated"]) == (JobState.SUCCEEDED, superuser, 1, 1)
     assert Product.objects.get(sku="NEW-1").name == "New one"
     assert Product.objects.get(sku="OLD-1").name == "Old renamed"
     reasons = Product.history.filter(history_user=superuser).values_list("sku", "history_change_reason")
     assert sorted(reasons) == [("NEW-1", "import spring.csv"), ("OLD-1", "import spring.csv")]
-    follow = client.get(CHANGELIST)
+    follow = client.get(response["Location"])
     messages = [str(m) for m in follow.context["messages"]]
-    assert "spring.csv imported: 1 new, 1 updated, 0 unchanged products." in messages
+    assert (
+        f"Import spring.csv #{job.pk}: succeeded. spring.csv imported: 1 new, 1 updated, 0 unchanged products."
+        in messages
+    )
 
 
 def test_preview_lists_every_bad_row_and_offers_no_confirm(client, superuser):
@@ -98,6 +108,7 @@ def test_confirm_is_all_or_nothing_when_the_data_changed_since_the_preview(clien
     response = confirm(client, preview)
     assert response.status_code == 200
     assert [(e.line, e.column) for e in response.context["report"].errors] == [(3, "category")]
+    assert Job.objects.get(kind=JobKind.IMPORT).state == JobState.FAILED
     assert Product.objects.count() == 0
     assert category.products.count() == 0
 
@@ -106,7 +117,7 @@ def test_xlsx_upload(client, superuser):
     login(client, superuser)
     data = xlsx_bytes([HEADER, ["X-10", "From Excel", "Cat", 4.5, 2]])
     response = confirm(client, upload(client, data, name="p.xlsx", file_format="1"))
-    assert response.status_code == 302
+    assert response.context["job"].state == JobState.SUCCEEDED
     product = Product.objects.get(sku="X-10")
     assert (str(product.price), product.stock) == ("4.50", 2)
 
@@ -123,7 +134,7 @@ def test_a_preview_file_cannot_be_confirmed_by_another_user(client, superuser, g
     preview = upload(client, good_file)
     other = UserFactory(username="other", is_superuser=True)
     login(client, other)
-    response = confirm(client, preview)
+    response = confirm(client, preview, follow=False)
     assert response.status_code == 302 and response["Location"] == IMPORT_URL
     assert not Product.objects.filter(sku="NEW-1").exists()
 

@@ -1,0 +1,1 @@
+"""Long work on workers: imports, exports and scheduled jobs on ``django.tasks`` (README "Background jobs")."""
