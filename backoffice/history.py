@@ -7,6 +7,8 @@ writes both.
 
 from django.utils import timezone
 
+from backoffice.changesets.context import current_id
+
 
 def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=1000):
     objs = list(objs)
@@ -20,6 +22,7 @@ def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=10
         default_user=user,
         default_change_reason=reason,
         default_date=now,
+        custom_historical_attrs={"changeset_id": current_id()},
     )
     m2m_fields = getattr(model.history.model, "_history_m2m_fields", [])
     if m2m_fields:
@@ -33,7 +36,7 @@ def _snapshot_m2m(model, field, history_by_pk, batch_size):
     through = getattr(model, field.name).through
     source = field.m2m_field_name()
     target = field.m2m_reverse_field_name()
-    history_m2m = _history_m2m_model(model, field)
+    history_m2m = history_m2m_model(model, field)
     rows = []
     links = through.objects.filter(**{f"{source}__in": list(history_by_pk)})
     for link in links.values("id", f"{source}_id", f"{target}_id"):
@@ -47,17 +50,25 @@ def _snapshot_m2m(model, field, history_by_pk, batch_size):
     history_m2m.objects.bulk_create(rows, batch_size=batch_size)
 
 
-def _history_m2m_model(model, field):
+def history_m2m_model(model, field):
+    """simple-history's snapshot model of ``model``'s many-to-many ``field`` (``HistoricalProduct_tags``)."""
     from django.apps import apps
 
     return apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{field.name}")
 
 
-HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+    "changeset_id",
+}
 
 
 def history_insert_sql(model, source):
-    """``INSERT INTO <history> ... SELECT <the model's columns>, %s, %s, %s, %s FROM <source>``.
+    """``INSERT INTO <history> ... SELECT <the model's columns>, %s, %s, %s, %s, %s FROM <source>``.
 
     ``source`` is SQL naming rows of ``model``'s columns (its table with a condition, or a CTE of an
     ``UPDATE ... RETURNING``); the parameters are ``history_params()``. Returns ``history_id`` and
@@ -74,12 +85,14 @@ def history_insert_sql(model, source):
     # Table and column names come from the models' meta, never from input.
     return (
         f'INSERT INTO "{history._meta.db_table}" ({names}, history_date, history_change_reason, history_type,'  # noqa: S608
-        f' history_user_id) SELECT {names}, %s, %s, %s, %s FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
+        f" history_user_id, changeset_id) SELECT {names}, %s, %s, %s, %s, %s FROM {source}"
+        f' ORDER BY "{pk}" RETURNING history_id, "{pk}"'
     )
 
 
 def history_params(*, user, reason):
-    return [timezone.now(), reason, "~", getattr(user, "pk", None)]
+    """The history columns' values, the open change set's id (``backoffice.changesets``) included."""
+    return [timezone.now(), reason, "~", getattr(user, "pk", None), current_id()]
 
 
 def snapshot_insert_sqls(model, written, *, among=False):
@@ -96,7 +109,7 @@ def snapshot_insert_sqls(model, written, *, among=False):
         through = getattr(model, field.name).through
         source_col = through._meta.get_field(field.m2m_field_name()).column
         target_col = through._meta.get_field(field.m2m_reverse_field_name()).column
-        snapshot = _history_m2m_model(model, field)._meta.db_table
+        snapshot = history_m2m_model(model, field)._meta.db_table
         statements.append(
             f'INSERT INTO "{snapshot}" (id, history_id, "{source_col}", "{target_col}")'  # noqa: S608
             f' SELECT link.id, h.history_id, link."{source_col}", link."{target_col}"'

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # api: Swagger UI / Redoc assets served locally
     "axes",  # security: login lockout (AxesMiddleware last, AxesStandaloneBackend first)
     "backoffice",
+    "backoffice.changesets",
     "inventory",
     "orders",
 ]

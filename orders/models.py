@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
 from orders.indexes import NullsLastIndex
@@ -54,7 +55,7 @@ class Customer(TimeStampedModel):
     last_order_number = models.CharField(_("last order"), max_length=32, blank=True, null=True, editable=False)
 
     # The order figures are no part of a customer's history: a revert never restores them.
-    history = HistoricalRecords(excluded_fields=ORDER_STATS_FIELDS)
+    history = HistoricalRecords(bases=[ChangeSetLinked], excluded_fields=ORDER_STATS_FIELDS)
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -151,7 +152,7 @@ class Order(TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
     objects = OrderQuerySet.as_manager()
 
     class Meta:
@@ -201,7 +202,7 @@ class OrderLine(TimeStampedModel):
     # The product's effective price at placement, kept when prices change later.
     unit_price = models.DecimalField(_("unit price"), **MONEY, validators=[MinValueValidator(0)])
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
     objects = OrderLineQuerySet.as_manager()
 
     class Meta:

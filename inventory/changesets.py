@@ -1,0 +1,100 @@
+"""The catalogue's rules for revert, undo and the recycle bin (``backoffice.changesets.registry``)."""
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.changesets.registry import (
+    ModelRules,
+    delete_with_history,
+    missing_parent,
+    register,
+    unique_clash,
+)
+from backoffice.errors import ServiceError
+from inventory import services
+from inventory.choices import MovementReason, ProductStatus
+from inventory.models import Category, Product, Tag
+
+STATUS_REFUSED = _("the status cannot be set: %(why)s")
+IN_ORDERS = _("it appears in orders since (archive it instead)")
+STATUS_SERVICES = {
+    ProductStatus.DRAFT: services.unpublish_products,
+    ProductStatus.PUBLISHED: services.publish_products,
+    ProductStatus.ARCHIVED: services.archive_products,
+}
+
+
+def set_product_status(products, status, *, user, reason):
+    """Through publish / unpublish / archive; a product the service skips refuses the whole change."""
+    result = STATUS_SERVICES[status](products=list(products), user=user, reason=reason)
+    if result.skipped:
+        why = "; ".join(f"{text} ({', '.join(p.sku for p in items[:5])})" for text, items in result.skipped.items())
+        raise ServiceError(STATUS_REFUSED, code="status_refused", params={"why": why}, field="status")
+
+
+def delete_products(products, *, user, reason):
+    result = services.delete_products(products=list(products), user=user, reason=reason)
+    if result.skipped:
+        raise ServiceError(result.message, code="products_in_orders")
+
+
+def products_in_orders(pks):
+    ordered = Product.objects.filter(pk__in=pks).with_has_orders().filter(has_orders=True).values_list("pk", flat=True)
+    return {pk: str(IN_ORDERS) for pk in ordered}
+
+
+def put_stock_back(changes, *, user, reason):
+    services.apply_stock_changes_bulk(
+        changes=changes, reason=MovementReason.ADJUSTMENT, user=user, note=reason, history_reason=reason
+    )
+
+
+def product_not_restorable(version):
+    return unique_clash(Product, version) or missing_parent(version, "category", _("restore the category first."))
+
+
+def restore_product_links(product, version, *, user, reason):
+    """Tags that still exist, the stock through a movement, the status through its service."""
+    snapshot = apps.get_model("inventory", "HistoricalProduct_tags")
+    tag_ids = snapshot.objects.filter(history_id=version.history_id).values_list("tag_id", flat=True)
+    product.skip_history_when_saving = True
+    product.tags.set(Tag.objects.filter(pk__in=list(tag_ids)))
+    del product.skip_history_when_saving
+    if version.stock:
+        services.apply_stock_changes(
+            changes={product: version.stock}, reason=MovementReason.ADJUSTMENT, user=user, note=reason,
+            history_reason=reason,
+        )  # fmt: skip
+    if version.status != ProductStatus.DRAFT:
+        set_product_status([product], version.status, user=user, reason=reason)
+
+
+def category_not_restorable(version):
+    return unique_clash(Category, version) or missing_parent(version, "parent", _("restore the parent first."))
+
+
+def tag_not_restorable(version):
+    return unique_clash(Tag, version)
+
+
+def register_rules():
+    register(
+        ModelRules(
+            model=Product,
+            status_field="status",
+            apply_status=set_product_status,
+            kept=frozenset({"stock", "units_sold", "published_at"}),
+            delete=delete_products,
+            in_use=products_in_orders,
+            apply_stock=put_stock_back,
+            why_not_restorable=product_not_restorable,
+            after_restore=restore_product_links,
+            delete_rank=0,
+        )
+    )
+    register(ModelRules(model=Tag, delete=delete_with_history, why_not_restorable=tag_not_restorable, delete_rank=1))
+    register(
+        ModelRules(
+            model=Category, delete=delete_with_history, why_not_restorable=category_not_restorable, delete_rank=2
+        )
+    )
