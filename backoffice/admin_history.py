@@ -16,6 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from backoffice.changesets import recording
+from backoffice.changesets.models import ChangeKind
 from backoffice.changesets.revert import revert_to_version
 from backoffice.changesets.versions import history_context, version_context, version_links
 from backoffice.errors import ServiceError
@@ -94,6 +96,14 @@ class TrackedAdmin(SimpleHistoryAdmin):
         text = REVERTED_MESSAGE if written else NOTHING_TO_REVERT
         self.message_user(request, text % {"name": opts.verbose_name, "obj": obj, "date": date}, messages.SUCCESS)
         return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        """Each bulk action is one change set (none when it only showed its confirmation page)."""
+        action = request.POST.get("action", "")
+        chosen = self.get_actions(request).get(action)
+        reason = str(chosen.description) if chosen else action
+        with recording(kind=ChangeKind.BULK, user=request.user, reason=reason):
+            return super().response_action(request, queryset, *args, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

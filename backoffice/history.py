@@ -10,7 +10,8 @@ from django.utils import timezone
 from backoffice.changesets.context import current_id
 
 
-def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=1000):
+def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=1000, deleted=False):
+    """History rows (and tag snapshots) for ``objs`` as they are; ``deleted``: "-" rows, written before the delete."""
     objs = list(objs)
     if not objs:
         return []
@@ -24,6 +25,9 @@ def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=10
         default_date=now,
         custom_historical_attrs={"changeset_id": current_id()},
     )
+    if deleted:
+        # simple-history's bulk writer knows only "+" and "~".
+        model.history.model.objects.filter(history_id__in=[row.pk for row in history_rows]).update(history_type="-")
     m2m_fields = getattr(model.history.model, "_history_m2m_fields", [])
     if m2m_fields:
         by_pk = {row.id: row for row in history_rows}
@@ -90,9 +94,9 @@ def history_insert_sql(model, source):
     )
 
 
-def history_params(*, user, reason):
+def history_params(*, user, reason, history_type="~"):
     """The history columns' values, the open change set's id (``backoffice.changesets``) included."""
-    return [timezone.now(), reason, "~", getattr(user, "pk", None), current_id()]
+    return [timezone.now(), reason, history_type, getattr(user, "pk", None), current_id()]
 
 
 def snapshot_insert_sqls(model, written, *, among=False):
@@ -119,13 +123,13 @@ def snapshot_insert_sqls(model, written, *, among=False):
     return statements
 
 
-def record_history_from_rows(model, objs, *, user, reason):
+def record_history_from_rows(model, objs, *, user, reason, deleted=False):
     """The same history rows as ``record_bulk_history``, copied by the database from the rows as stored.
 
     For rows a bulk UPDATE has just written (so the table holds what ``objs`` hold): on PostgreSQL
     one ``INSERT ... SELECT`` per history table instead of building and sending every historical
     row from Python (bench/: a bulk publish of 100k products spent most of its time there).
-    Elsewhere it is ``record_bulk_history``.
+    Elsewhere it is ``record_bulk_history``. ``deleted``: "-" rows of rows about to be deleted.
     """
     objs = list(objs)
     if not objs:
@@ -133,13 +137,14 @@ def record_history_from_rows(model, objs, *, user, reason):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        record_bulk_history(model, objs, user=user, reason=reason)
+        record_bulk_history(model, objs, user=user, reason=reason, deleted=deleted)
         return len(objs)
     pk = model._meta.pk.column
     source = f'"{model._meta.db_table}" WHERE "{pk}" = ANY(%s)'
     with connection.cursor() as cursor:
         cursor.execute(
-            history_insert_sql(model, source), [*history_params(user=user, reason=reason), [obj.pk for obj in objs]]
+            history_insert_sql(model, source),
+            [*history_params(user=user, reason=reason, history_type="-" if deleted else "~"), [obj.pk for obj in objs]],
         )
         written = cursor.fetchall()
         pairs = f'(SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS u(history_id, "{pk}"))'  # noqa: S608

@@ -1,6 +1,5 @@
 """The catalogue's rules for revert, undo and the recycle bin (``backoffice.changesets.registry``)."""
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.changesets.registry import (
@@ -53,20 +52,13 @@ def product_not_restorable(version):
     return unique_clash(Product, version) or missing_parent(version, "category", _("restore the category first."))
 
 
-def restore_product_links(product, version, *, user, reason):
-    """Tags that still exist, the stock through a movement, the status through its service."""
-    snapshot = apps.get_model("inventory", "HistoricalProduct_tags")
-    tag_ids = snapshot.objects.filter(history_id=version.history_id).values_list("tag_id", flat=True)
-    product.skip_history_when_saving = True
-    product.tags.set(Tag.objects.filter(pk__in=list(tag_ids)))
-    del product.skip_history_when_saving
+def restore_stock(product, version, *, user, reason):
+    """A restored product's stock comes back as a movement: its old movements went with it."""
     if version.stock:
         services.apply_stock_changes(
             changes={product: version.stock}, reason=MovementReason.ADJUSTMENT, user=user, note=reason,
             history_reason=reason,
         )  # fmt: skip
-    if version.status != ProductStatus.DRAFT:
-        set_product_status([product], version.status, user=user, reason=reason)
 
 
 def category_not_restorable(version):
@@ -88,7 +80,7 @@ def register_rules():
             in_use=products_in_orders,
             apply_stock=put_stock_back,
             why_not_restorable=product_not_restorable,
-            after_restore=restore_product_links,
+            after_restore=restore_stock,
             delete_rank=0,
         )
     )

@@ -25,7 +25,9 @@ def change_tier(customers, tier, *, user, reason):
 
 
 def customers_with_orders(pks):
-    return {pk: str(HAS_ORDERS) for pk in Order.objects.filter(customer_id__in=pks).values_list("customer_id", flat=True)}
+    return {
+        pk: str(HAS_ORDERS) for pk in Order.objects.filter(customer_id__in=pks).values_list("customer_id", flat=True)
+    }
 
 
 def refuse_order_delete(orders, *, user, reason):
@@ -53,8 +55,16 @@ def register_rules():
             status_field="status",
             apply_status=transition_orders,
             kept=frozenset(
-                {"number", "customer", "placed_at", "discount_rate", "placed_subtotal", "placed_total",
-                 "placed_line_count", "created_by"}
+                {
+                    "number",
+                    "customer",
+                    "placed_at",
+                    "discount_rate",
+                    "placed_subtotal",
+                    "placed_total",
+                    "placed_line_count",
+                    "created_by",
+                }
             ),  # fmt: skip
             delete=refuse_order_delete,
             restorable=False,

@@ -40,6 +40,8 @@ def recording(*, kind, user, reason, undo_of=None):
         finally:
             _current.reset(token)
         changeset.store_counts()
+        if not changeset.counts:
+            changeset.delete()  # nothing was written (a confirmation page, a refused change)
 
 
 def link_history_row(sender, history_instance, **kwargs):

@@ -42,9 +42,8 @@ def children_as_of(child, parent_version):
     rows = child.history.filter(**{fk.attname: parent_pk})
     if following is not None:
         rows = rows.filter(history_date__lt=following)
-    rows = (
-        rows.order_by("history_date", "history_id")
-        .select_related(*[f.name for f in child._meta.concrete_fields if f.is_relation and f is not fk])
+    rows = rows.order_by("history_date", "history_id").select_related(
+        *[f.name for f in child._meta.concrete_fields if f.is_relation and f is not fk]
     )
     latest = {}
     for row in rows[: CHILD_ROWS_SHOWN * 10]:

@@ -9,6 +9,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.changesets import recording
+from backoffice.changesets.models import ChangeKind
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import read_bytes, read_upload
 from backoffice.importing.report import ImportFileError, ImportReport
@@ -127,7 +129,8 @@ def run_import(importer, table, *, dry_run=True):
     if report.errors or dry_run:
         return report
     try:
-        with transaction.atomic():
+        # One change set for the whole file: its rows can be undone together (backoffice.changesets).
+        with transaction.atomic(), recording(kind=ChangeKind.IMPORT, user=importer.user, reason=importer.reason):
             relax_commit()
             importer.write()
     except ServiceError as exc:

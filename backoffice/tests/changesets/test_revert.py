@@ -82,7 +82,11 @@ def test_a_plain_field_of_an_order_is_reverted_and_recorded_in_a_change_set(cler
     response = clerk_client.post(version_url(order, first), {**revert_form(clerk_client, order, first), "_save": "1"})
     assert response.status_code == 302
     order.refresh_from_db()
-    assert (order.notes, order.status, order.placed_total) == ("leave at the door", OrderStatus.PLACED, Decimal("20.00"))
+    assert (order.notes, order.status, order.placed_total) == (
+        "leave at the door",
+        OrderStatus.PLACED,
+        Decimal("20.00"),
+    )
     changeset = ChangeSet.objects.get()
     assert (changeset.kind, changeset.user.username, changeset.counts) == ("revert", "clerk-1", {"orders.order": 1})
     assert order.history.latest().changeset_id == changeset.pk
