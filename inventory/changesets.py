@@ -2,13 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.changesets.registry import (
-    ModelRules,
-    delete_with_history,
-    missing_parent,
-    register,
-    unique_clash,
-)
+from backoffice.changesets.registry import ModelRules, delete_with_history, register
 from backoffice.errors import ServiceError
 from inventory import services
 from inventory.choices import MovementReason, ProductStatus
@@ -48,10 +42,6 @@ def put_stock_back(changes, *, user, reason):
     )
 
 
-def product_not_restorable(version):
-    return unique_clash(Product, version) or missing_parent(version, "category", _("restore the category first."))
-
-
 def restore_stock(product, version, *, user, reason):
     """A restored product's stock comes back as a movement: its old movements went with it."""
     if version.stock:
@@ -59,14 +49,6 @@ def restore_stock(product, version, *, user, reason):
             changes={product: version.stock}, reason=MovementReason.ADJUSTMENT, user=user, note=reason,
             history_reason=reason,
         )  # fmt: skip
-
-
-def category_not_restorable(version):
-    return unique_clash(Category, version) or missing_parent(version, "parent", _("restore the parent first."))
-
-
-def tag_not_restorable(version):
-    return unique_clash(Tag, version)
 
 
 def register_rules():
@@ -79,14 +61,17 @@ def register_rules():
             delete=delete_products,
             in_use=products_in_orders,
             apply_stock=put_stock_back,
-            why_not_restorable=product_not_restorable,
+            parents={"category": _("restore the category first")},
             after_restore=restore_stock,
             delete_rank=0,
         )
     )
-    register(ModelRules(model=Tag, delete=delete_with_history, why_not_restorable=tag_not_restorable, delete_rank=1))
+    register(ModelRules(model=Tag, delete=delete_with_history, delete_rank=1))
     register(
         ModelRules(
-            model=Category, delete=delete_with_history, why_not_restorable=category_not_restorable, delete_rank=2
+            model=Category,
+            delete=delete_with_history,
+            parents={"parent": _("restore the parent first")},
+            delete_rank=2,
         )
     )

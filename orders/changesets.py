@@ -6,7 +6,7 @@ number and its placement are never reverted. A customer's tier goes through ``ch
 
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.changesets.registry import ModelRules, delete_with_history, register, unique_clash
+from backoffice.changesets.registry import ModelRules, delete_with_history, register
 from backoffice.errors import ServiceError
 from orders import services
 from orders.models import ORDER_STATS_FIELDS, Customer, Order, OrderLine
@@ -45,7 +45,6 @@ def register_rules():
             kept=frozenset(ORDER_STATS_FIELDS),
             delete=delete_with_history,
             in_use=customers_with_orders,
-            why_not_restorable=lambda version: unique_clash(Customer, version),
             delete_rank=3,
         )
     )

@@ -19,6 +19,7 @@ from unfold.decorators import display
 from backoffice.changesets.admin_bin import RecycleBinViews
 from backoffice.changesets.models import ChangeSet, tracked_models
 from backoffice.changesets.undo import plan_undo, undo_changeset
+from backoffice.changesets.versions import link_changes, links_of
 from backoffice.errors import ServiceError
 
 ROWS_SHOWN = 100
@@ -145,9 +146,12 @@ class ChangeSetAdmin(RecycleBinViews, ModelAdmin):
             )[:ROWS_SHOWN]
         )
         previous = {r.history_id: r for r in history.objects.filter(history_id__in=[r.before_id for r in rows])}
+        many = [f.name for f in opts.many_to_many]
+        links = links_of(model, [r.history_id for r in rows] + list(previous))
         for row in rows:
             old = previous.get(row.before_id)
-            changes = row.diff_against(old, excluded_fields=["updated_at"]).changes if old is not None else []
+            changes = row.diff_against(old, excluded_fields=["updated_at", *many]).changes if old is not None else []
+            changes += link_changes(model, row, old, links)
             url = reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_simple_history", args=[getattr(row, pk_name), row.history_id]
             )

@@ -8,9 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.changesets.recyclebin import deleted_versions, restore_from_bin, why_not_restorable
-from backoffice.changesets.registry import restorable_models
-from backoffice.changesets.versions import version_links
+from backoffice.changesets.recyclebin import deleted_versions, restore_from_bin
+from backoffice.changesets.registry import restorable_models, restore_blockers
+from backoffice.changesets.versions import as_row, links_of
 from backoffice.errors import ServiceError
 
 BIN_PAGE_SIZE = 50
@@ -39,20 +39,22 @@ class RecycleBinViews:
             raise PermissionDenied
         chosen = next((m for m in models if m._meta.label_lower == request.GET.get("model")), models[0])
         page = Paginator(deleted_versions(chosen), BIN_PAGE_SIZE).get_page(request.GET.get("page"))
-        links = {}
+        versions = list(page)
+        snapshots = links_of(chosen, [v.history_id for v in versions])
+        names = {}
         for field in chosen._meta.many_to_many:
-            related = field.related_model
-            wanted = {pk for version in page for pk in version_links(version).get(field.name, [])}
-            links[field.name] = dict(related._base_manager.filter(pk__in=wanted).values_list("pk", "name"))
+            wanted = {pk for links in snapshots.values() for pk in links.get(field.name, ())}
+            names[field.name] = dict(field.related_model._base_manager.filter(pk__in=wanted).values_list("pk", "name"))
+        blockers = restore_blockers(chosen, versions)
         rows = []
-        for version in page:
-            names = [
-                links[name].get(pk, _("%(pk)s (deleted)") % {"pk": pk})
-                for name, pks in version_links(version).items()
+        for version in versions:
+            shown = sorted(
+                str(names[name].get(pk, _("%(pk)s (deleted)") % {"pk": pk}))
+                for name, pks in snapshots.get(version.history_id, {}).items()
                 for pk in pks
-            ]
-            rows.append({"version": version, "object": version.instance, "links": names,
-                         "why_not": why_not_restorable(version)})  # fmt: skip
+            )
+            why = blockers.get(version.history_id, "")
+            rows.append({"version": version, "object": as_row(version), "links": shown, "why_not": why})
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

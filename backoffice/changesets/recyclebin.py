@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.changesets.context import recording
 from backoffice.changesets.models import ChangeKind
-from backoffice.changesets.registry import restorable_models, rules_for, stamp
-from backoffice.changesets.versions import version_links
+from backoffice.changesets.registry import restorable_models, restore_blockers, rules_for, stamp
+from backoffice.changesets.versions import as_row, version_links
 from backoffice.errors import ServiceError
 from backoffice.history import record_bulk_history
 
@@ -41,10 +41,9 @@ def deleted_versions(model):
 
 
 def why_not_restorable(version):
-    rules = rules_for(version.instance_type)
-    if not rules.restorable:
+    if not rules_for(version.instance_type).restorable:
         return str(NOT_IN_BIN)
-    return rules.why_not_restorable(version) if rules.why_not_restorable else ""
+    return restore_blockers(version.instance_type, [version]).get(version.history_id, "")
 
 
 def restore_version(version, *, user, reason=RESTORE_REASON):
@@ -53,8 +52,8 @@ def restore_version(version, *, user, reason=RESTORE_REASON):
     rules = rules_for(model)
     why = why_not_restorable(version)
     if why:
-        raise ServiceError(CANNOT_RESTORE, code="not_restorable", params={"obj": version.instance, "why": why})
-    obj = version.instance
+        raise ServiceError(CANNOT_RESTORE, code="not_restorable", params={"obj": as_row(version), "why": why})
+    obj = as_row(version)
     obj._state.adding = True
     status = rules.status_field
     wanted_status = getattr(obj, status) if status else None
@@ -84,5 +83,5 @@ def restore_from_bin(*, model, history_id, user):
     version = deleted_versions(model).filter(history_id=history_id).first()
     if version is None:
         raise ServiceError(NOT_IN_BIN, code="not_in_bin")
-    with recording(kind=ChangeKind.RESTORE, user=user, reason=f"{RESTORE_REASON}: {version.instance}"):
+    with recording(kind=ChangeKind.RESTORE, user=user, reason=f"{RESTORE_REASON}: {as_row(version)}"):
         return restore_version(version, user=user)

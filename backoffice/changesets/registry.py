@@ -30,8 +30,8 @@ class ModelRules:
     in_use: object = None
     # ``apply_stock({obj: delta}, *, user, reason)``: stock put back through the stock service.
     apply_stock: object = None
-    # ``why_not_restorable(version)`` -> text or "": a deleted row that cannot come back.
-    why_not_restorable: object = None
+    # ``{foreign key: what to do}``: a deleted row whose parent is gone cannot come back.
+    parents: dict = field(default_factory=dict)
     # ``after_restore(obj, version, *, user, reason)``: links and figures a restore puts back.
     after_restore: object = None
     # Undo deletes the models created in one set in this order (products before their categories).
@@ -84,30 +84,37 @@ def delete_with_history(objs, *, user, reason):
             raise ServiceError(IN_USE, code="in_use", params={"obj": obj}) from None
 
 
-def taken(model, *, field_name, value, exclude_pk=None):
-    """The row holding ``value`` in a unique field now (a restore cannot take it), or None."""
-    lookup = f"{field_name}__iexact" if field_name == "email" else field_name
-    rows = model._base_manager.filter(**{lookup: value})
-    if exclude_pk is not None:
-        rows = rows.exclude(pk=exclude_pk)
-    return rows.first()
+def restore_blockers(model, versions):
+    """``{history_id: why}`` for deleted rows that cannot come back: a unique value taken since, a parent gone.
 
-
-def unique_clash(model, version):
-    """``"SKU X is taken by ..."`` for the first unique field of ``version`` another row holds now."""
+    One query per unique field and per parent, however many rows (the recycle bin's page).
+    """
+    rules = rules_for(model)
+    versions = list(versions)
+    why = {}
     for f in model._meta.concrete_fields:
-        value = getattr(version, f.attname, None)
-        if f.unique and not f.primary_key and value not in (None, ""):
-            holder = taken(model, field_name=f.name, value=value, exclude_pk=version.pk)
-            if holder is not None:
-                return str(TAKEN % {"field": f.verbose_name, "value": value, "holder": holder})
-    return ""
+        if not f.unique or f.primary_key:
+            continue
+        values = {getattr(v, f.attname) for v in versions} - {None, ""}
+        lookup = f"{f.attname}__in"
+        holders = {}
+        for holder in model._base_manager.filter(**{lookup: values}) if values else []:
+            holders[_key(f, getattr(holder, f.attname))] = holder
+        for v in versions:
+            holder = holders.get(_key(f, getattr(v, f.attname)))
+            if holder is not None and holder.pk != v.pk:
+                why.setdefault(v.history_id, str(TAKEN % {"field": f.verbose_name, "value": getattr(v, f.attname),
+                                                           "holder": holder}))  # fmt: skip
+    for name, what_to_do in rules.parents.items():
+        f = model._meta.get_field(name)
+        wanted = {getattr(v, f.attname) for v in versions} - {None}
+        present = set(f.related_model._base_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+        for v in versions:
+            if getattr(v, f.attname) is not None and getattr(v, f.attname) not in present:
+                why.setdefault(v.history_id, str(GONE % {"field": f.verbose_name, "what": what_to_do}))
+    return why
 
 
-def missing_parent(version, field_name, what_to_do):
-    """``"its category is gone ..."`` when the row a foreign key of ``version`` names no longer exists."""
-    f = version.instance_type._meta.get_field(field_name)
-    pk = getattr(version, f.attname)
-    if pk is not None and not f.related_model._base_manager.filter(pk=pk).exists():
-        return str(GONE % {"field": f.verbose_name, "what": what_to_do})
-    return ""
+def _key(f, value):
+    # E-mail addresses are unique without regard to case (orders' customer e-mail index).
+    return value.lower() if f.name == "email" and isinstance(value, str) else value

@@ -20,8 +20,9 @@ from backoffice.changesets.context import recording
 from backoffice.changesets.models import ChangeKind, ChangeSet, tracked_models
 from backoffice.changesets.recyclebin import restore_version
 from backoffice.changesets.registry import rules_for
+from backoffice.changesets.versions import as_row, links_of
 from backoffice.errors import ServiceError
-from backoffice.history import history_m2m_model, record_history_from_rows
+from backoffice.history import record_history_from_rows
 
 ALREADY_UNDONE = _("Change set #%(pk)s was already undone by change set #%(undo)s; undo that one instead.")
 CHANGED_SINCE = _("changed since by %(who)s on %(when)s (%(reason)s)")
@@ -114,7 +115,7 @@ def _plan_model(model, changeset, blockers):
     if created and rules.in_use is not None:
         for chunk in _chunks(created):
             for key, why in rules.in_use(chunk).items():
-                blockers.append(Blocker(model, key, str(last[key].instance), why))
+                blockers.append(Blocker(model, key, str(as_row(last[key])), why))
     plan.created = created
     before_rows = {}
     wanted = [row.before_id for key, row in first.items() if row.history_type != "+" and row.before_id]
@@ -126,7 +127,7 @@ def _plan_model(model, changeset, blockers):
         if last[key].history_type == "-":
             plan.deleted.append(last[key])
         elif row.before_id is None:
-            blockers.append(Blocker(model, key, str(row.instance), str(NO_EARLIER_VERSION)))
+            blockers.append(Blocker(model, key, str(as_row(row)), str(NO_EARLIER_VERSION)))
         else:
             plan.changed.append((before_rows[row.before_id], last[key]))
     return plan
@@ -150,7 +151,7 @@ def _changed_since(history, pk_name, changeset, last, first_id):
                 who = row.history_user or _("system")
                 when = row.history_date.strftime("%Y-%m-%d %H:%M")
                 yield (
-                    (key, str(row.instance)),
+                    (key, str(as_row(row))),
                     str(CHANGED_SINCE % {"who": who, "when": when, "reason": row.history_change_reason}),
                 )
 
@@ -183,21 +184,6 @@ def _delete_created(plan, *, user, reason):
     rules.delete(objs, user=user, reason=reason)
 
 
-def _links(model, history_ids):
-    """``{history_id: {field name: set of pks}}`` from the tag snapshots of those history rows."""
-    links = defaultdict(dict)
-    for m2m in rules_for(model).m2m_fields():
-        snapshot = history_m2m_model(model, m2m)
-        target = f"{m2m.m2m_reverse_field_name()}_id"
-        found = defaultdict(set)
-        for chunk in _chunks(history_ids):
-            for history_id, pk in snapshot.objects.filter(history_id__in=chunk).values_list("history_id", target):
-                found[history_id].add(pk)
-        for history_id in history_ids:
-            links[history_id][m2m.name] = found.get(history_id, set())
-    return links
-
-
 def _put_back(plan, *, user, reason):
     """Changed rows: plain fields and links as they were, then stock and status through their services."""
     if not plan.changed:
@@ -206,7 +192,7 @@ def _put_back(plan, *, user, reason):
     pk_name = model._meta.pk.attname
     plain = rules.plain_fields()
     has_links = bool(rules.m2m_fields())
-    links = _links(model, [h.history_id for pair in plan.changed for h in pair]) if has_links else {}
+    links = links_of(model, [h.history_id for pair in plan.changed for h in pair]) if has_links else {}
     live = {}
     for chunk in _chunks([getattr(after, pk_name) for _before, after in plan.changed]):
         live.update((obj.pk, obj) for obj in model._base_manager.filter(pk__in=chunk))

@@ -4,9 +4,20 @@ simple-history fills a version's many-to-many fields from today's links and know
 rows (an order's lines); these read them from their own history, as they were at that version.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from backoffice.history import history_m2m_model
 
 CHILD_ROWS_SHOWN = 200
+CHUNK = 2000
+
+
+def as_row(version):
+    """The tracked row as ``version`` holds it, without a query (simple-history's ``instance`` reads the
+    live row for the fields history leaves out; a deleted row has none: they take their defaults)."""
+    model = version.instance_type
+    return model(**{f.attname: getattr(version, f.attname) for f in type(version).tracked_fields})
 
 
 def version_links(version):
@@ -18,6 +29,42 @@ def version_links(version):
         target = f"{field.m2m_reverse_field_name()}_id"
         links[field.name] = list(snapshot.objects.filter(history_id=version.history_id).values_list(target, flat=True))
     return links
+
+
+def links_of(model, history_ids):
+    """``{history_id: {m2m field name: set of pks}}`` for many history rows: one query per field and chunk."""
+    from backoffice.changesets.registry import rules_for
+
+    history_ids = list(history_ids)
+    links = defaultdict(dict)
+    for m2m in rules_for(model).m2m_fields():
+        snapshot = history_m2m_model(model, m2m)
+        target = f"{m2m.m2m_reverse_field_name()}_id"
+        found = defaultdict(set)
+        for start in range(0, len(history_ids), CHUNK):
+            chunk = history_ids[start : start + CHUNK]
+            for history_id, pk in snapshot.objects.filter(history_id__in=chunk).values_list("history_id", target):
+                found[history_id].add(pk)
+        for history_id in history_ids:
+            links[history_id][m2m.name] = found.get(history_id, set())
+    return links
+
+
+def link_changes(model, row, before, links):
+    """simple-history's ``ModelChange``-like rows for the many-to-many fields that differ (names, not ids)."""
+    changes = []
+    for name, pks in links.get(row.history_id, {}).items():
+        old = links.get(before.history_id, {}).get(name, set()) if before is not None else set()
+        if pks != old:
+            changes.append(LinkChange(field=name, old=sorted(old), new=sorted(pks)))
+    return changes
+
+
+@dataclass
+class LinkChange:
+    field: str
+    old: list
+    new: list
 
 
 def child_fk(child, parent):

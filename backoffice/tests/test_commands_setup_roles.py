@@ -15,12 +15,14 @@ CATALOG_MANAGER = {
     "adjust_stock_product",
     "view_stockmovement", "export_stockmovement",
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
+    "view_changeset", "undo_changeset",
 }  # fmt: skip
 ORDER_CLERK = {
     "add_customer", "change_customer", "view_customer", "export_customer",
     "add_order", "change_order", "view_order", "export_order",
     "add_orderline", "change_orderline", "view_orderline",
     "view_product", "view_category", "view_tag",
+    "view_changeset", "undo_changeset",
 }  # fmt: skip
 AUDITOR = {
     "view_category", "view_tag", "view_product", "view_stockmovement",
@@ -28,6 +30,7 @@ AUDITOR = {
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
     "view_historicalcustomer", "view_historicalorder", "view_historicalorderline",
     "export_category", "export_tag", "export_product", "export_stockmovement", "export_customer", "export_order",
+    "view_changeset",
 }  # fmt: skip
 
 
@@ -54,16 +57,16 @@ def test_each_group_gets_exactly_its_permissions():
     assert codenames("Order clerk") == ORDER_CLERK
     assert codenames("Auditor") == AUDITOR
     assert output.splitlines() == [
-        "Catalog manager: 25 permissions (25 added, 0 removed).",
-        "Order clerk: 14 permissions (14 added, 0 removed).",
-        "Auditor: 21 permissions (21 added, 0 removed).",
+        "Catalog manager: 27 permissions (27 added, 0 removed).",
+        "Order clerk: 16 permissions (16 added, 0 removed).",
+        "Auditor: 22 permissions (22 added, 0 removed).",
     ]
 
 
-def test_catalog_manager_only_touches_the_inventory_app():
+def test_catalog_manager_only_touches_the_inventory_app_and_its_change_sets():
     setup_roles()
     apps = set(Group.objects.get(name="Catalog manager").permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"inventory"}
+    assert apps == {"inventory", "changesets"}
 
 
 def test_auditor_changes_nothing():
@@ -78,9 +81,9 @@ def test_running_twice_gives_identical_permission_sets():
     assert all_perms() == first
     assert Group.objects.count() == 3
     assert output.splitlines() == [
-        "Catalog manager: 25 permissions (unchanged).",
-        "Order clerk: 14 permissions (unchanged).",
-        "Auditor: 21 permissions (unchanged).",
+        "Catalog manager: 27 permissions (unchanged).",
+        "Order clerk: 16 permissions (unchanged).",
+        "Auditor: 22 permissions (unchanged).",
     ]
 
 
@@ -92,6 +95,6 @@ def test_permissions_a_group_should_not_have_are_removed_and_missing_ones_restor
     auditor.user_set.add(staff_user)
     output = setup_roles()
     assert codenames("Auditor") == AUDITOR
-    assert "Auditor: 21 permissions (1 added, 1 removed)." in output
+    assert "Auditor: 22 permissions (1 added, 1 removed)." in output
     # Members stay members: the command manages permissions, not people.
     assert list(auditor.user_set.all()) == [staff_user]

@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-SHOP_APPS = ("inventory", "orders")
+SHOP_APPS = ("inventory", "orders", "changesets")
+# Change sets: every role reads them; those who change data may undo a set (with its models' permissions too).
+CHANGESET_STAFF = ("view_changeset", "undo_changeset")
 CATALOG_MODELS = ("category", "tag", "product", "stockmovement")
 ORDER_MODELS = ("customer", "order", "orderline")
 
@@ -20,6 +22,8 @@ def catalog_manager(app, model, codename):
 
     Stock movements are written by the stock services only: view and export them, never edit.
     """
+    if app == "changesets":
+        return codename in CHANGESET_STAFF
     if app != "inventory":
         return False
     if model == "stockmovement":
@@ -29,6 +33,8 @@ def catalog_manager(app, model, codename):
 
 def order_clerk(app, model, codename):
     """Takes and changes orders and customers, exports them, and looks the catalogue up."""
+    if app == "changesets":
+        return codename in CHANGESET_STAFF
     if app == "orders" and model in ORDER_MODELS:
         return codename.split("_", 1)[0] in ("view", "add", "change") or codename in ("export_order", "export_customer")
     return app == "inventory" and codename in ("view_product", "view_category", "view_tag")

@@ -45,7 +45,11 @@ def test_a_bulk_publish_is_one_change_set_and_its_undo_puts_every_status_back(bo
     undo = ChangeSet.objects.get(undo_of=published)
     assert response["Location"] == reverse("admin:changesets_changeset_change", args=[undo.pk])
     assert statuses() == {"DRAFT-1": "draft", "DRAFT-2": "draft", "DRAFT-3": "draft"}
-    assert (undo.kind, undo.reason, undo.counts) == ("undo", f"undo of change set #{published.pk}", {"inventory.product": 2})
+    assert (undo.kind, undo.reason, undo.counts) == (
+        "undo",
+        f"undo of change set #{published.pk}",
+        {"inventory.product": 2},
+    )
     latest = Product.objects.get(sku="DRAFT-1").history.latest()
     assert (latest.history_change_reason, latest.changeset_id) == (f"undo of change set #{published.pk}", undo.pk)
     # The undo is a change set too: undoing it publishes them again.
