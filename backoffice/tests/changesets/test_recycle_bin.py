@@ -51,8 +51,8 @@ def test_a_restored_product_comes_back_with_tags_stock_and_status_through_the_se
         (7, "adjustment", "restored from recycle bin")
     ]
     restored = ChangeSet.objects.get(kind="restore")
-    reasons = list(product.history.filter(changeset=restored).order_by("history_id").values_list("history_type",
-                                                                                                  "history_change_reason"))  # fmt: skip
+    rows = product.history.filter(changeset=restored).order_by("history_id")
+    reasons = list(rows.values_list("history_type", "history_change_reason"))
     assert reasons[0] == ("+", "restored from recycle bin")
     assert {row.history_change_reason for row in product.history.filter(changeset=restored)} == {
         "restored from recycle bin"
