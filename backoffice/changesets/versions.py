@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from backoffice.history import history_m2m_model
+from backoffice.importing import pgcopy
 
 CHILD_ROWS_SHOWN = 200
 CHUNK = 2000
@@ -31,6 +32,13 @@ def version_links(version):
     return links
 
 
+def in_chunks(model, name, values):
+    """Querysets of ``model`` whose ``name`` is among ``values``: on PostgreSQL one array per 20,000 values."""
+    size = pgcopy.ANY_CHUNK if pgcopy.available() else CHUNK
+    for start in range(0, len(values), size):
+        yield model.objects.filter(pgcopy.column_in(model, name, values[start : start + size]))
+
+
 def links_of(model, history_ids):
     """``{history_id: {m2m field name: set of pks}}`` for many history rows: one query per field and chunk."""
     from backoffice.changesets.registry import rules_for
@@ -41,9 +49,8 @@ def links_of(model, history_ids):
         snapshot = history_m2m_model(model, m2m)
         target = f"{m2m.m2m_reverse_field_name()}_id"
         found = defaultdict(set)
-        for start in range(0, len(history_ids), CHUNK):
-            chunk = history_ids[start : start + CHUNK]
-            for history_id, pk in snapshot.objects.filter(history_id__in=chunk).values_list("history_id", target):
+        for rows in in_chunks(snapshot, "history", history_ids):
+            for history_id, pk in rows.values_list("history_id", target):
                 found[history_id].add(pk)
         for history_id in history_ids:
             links[history_id][m2m.name] = found.get(history_id, set())
