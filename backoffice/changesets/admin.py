@@ -19,7 +19,7 @@ from unfold.decorators import display
 from backoffice.changesets.admin_bin import RecycleBinViews
 from backoffice.changesets.models import ChangeSet, tracked_models
 from backoffice.changesets.undo import plan_undo, undo_changeset
-from backoffice.changesets.versions import link_changes, links_of
+from backoffice.changesets.versions import link_changes, links_of, versions_before
 from backoffice.errors import ServiceError
 
 ROWS_SHOWN = 100
@@ -139,13 +139,12 @@ class ChangeSetAdmin(RecycleBinViews, ModelAdmin):
             return section
         history = model.history.model
         pk_name = opts.pk.attname
-        before = history.objects.filter(**{pk_name: OuterRef(pk_name)}, history_id__lt=OuterRef("history_id"))
-        rows = list(
-            changeset.history_rows(model).annotate(
-                before_id=Subquery(before.order_by("-history_id").values("history_id")[:1])
-            )[:ROWS_SHOWN]
-        )
-        previous = {r.history_id: r for r in history.objects.filter(history_id__in=[r.before_id for r in rows])}
+        rows = list(changeset.history_rows(model)[:ROWS_SHOWN])
+        # The version before each row (rows of one object in one set: the first one's).
+        before_ids = versions_before(history, pk_name, {getattr(r, pk_name): r for r in reversed(rows)})
+        for row in rows:
+            row.before_id = before_ids.get(getattr(row, pk_name))
+        previous = {r.history_id: r for r in history.objects.filter(history_id__in=list(before_ids.values()))}
         many = [f.name for f in opts.many_to_many]
         links = links_of(model, [r.history_id for r in rows] + list(previous))
         for row in rows:

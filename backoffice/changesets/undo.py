@@ -19,7 +19,7 @@ from backoffice.changesets.context import recording
 from backoffice.changesets.models import ChangeKind, ChangeSet, tracked_models
 from backoffice.changesets.recyclebin import restore_version
 from backoffice.changesets.registry import rules_for
-from backoffice.changesets.versions import as_row, in_chunks, links_of
+from backoffice.changesets.versions import as_row, in_chunks, links_of, versions_before
 from backoffice.errors import ServiceError
 from backoffice.history import record_history_from_rows
 
@@ -97,7 +97,7 @@ def _plan_model(model, changeset, blockers):
         key = getattr(row, pk_name)
         first.setdefault(key, row)
         last[key] = row
-    before_ids = _versions_before(history, pk_name, first)
+    before_ids = versions_before(history, pk_name, first)
     for label, why in _changed_since(history, pk_name, changeset, last, rows[0].history_id):
         blockers.append(Blocker(model, label[0], label[1], why))
     rules = rules_for(model)
@@ -121,24 +121,6 @@ def _plan_model(model, changeset, blockers):
         else:
             plan.changed.append((before_rows[before_ids[key]], last[key]))
     return plan
-
-
-def _versions_before(history, pk_name, first):
-    """``{pk: history_id}``: each row's latest version before its first row in the set.
-
-    The keys of all the rows' versions by one indexed lookup on the row's key (a few per row),
-    the latest picked here: a correlated ``MAX`` per row was left to the planner's guess of a
-    just-written table's size, and on 10,000 rows it guessed a scan per row.
-    """
-    before = {}
-    keys = [key for key, row in first.items() if row.history_type != "+"]
-    for rows in in_chunks(history, pk_name, keys):
-        for key, history_id in rows.filter(history_id__lt=max(r.history_id for r in first.values())).values_list(
-            pk_name, "history_id"
-        ):
-            if history_id < first[key].history_id and history_id > before.get(key, 0):
-                before[key] = history_id
-    return before
 
 
 def _changed_since(history, pk_name, changeset, last, first_id):
