@@ -165,3 +165,24 @@ def test_undo_of_a_tier_change_goes_through_the_tier_service(boss_client, superu
     assert ann.tier == "regular"
     assert ann.history.latest().history_change_reason == f"undo of change set #{changed.pk}"
     assert Decimal(ann.lifetime_value) == Decimal("0.00")
+
+
+def test_undo_of_a_bulk_cancel_is_refused_by_the_order_lifecycle(boss_client, superuser, staff_user):
+    from orders.models import Order
+
+    shirt = stocked("SHIRT-1", 26, user=staff_user)
+    order = place_order(customer=CustomerFactory(), lines=[(shirt, 3)], user=staff_user)
+    boss_client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "change_status", "_selected_action": [order.pk], "apply": "1", "to_status": "cancelled"},
+    )
+    cancelled = ChangeSet.objects.get()
+    assert cancelled.counts == {"inventory.product": 1, "orders.order": 1}
+    with pytest.raises(ServiceError) as refused:
+        undo_changeset(changeset=cancelled, user=superuser)
+    assert refused.value.message == (
+        f"Order {order.number} cannot move from cancelled to placed. Allowed from cancelled: nothing (final status)."
+    )
+    shirt.refresh_from_db()
+    assert (Order.objects.get().status, shirt.stock, ChangeSet.objects.count()) == ("cancelled", 26, 1)
+    assert_figures_hold()
