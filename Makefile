@@ -21,11 +21,12 @@ PYTHON ?= $(shell \
 		fi; \
 	done)
 
-.PHONY: help venv install run test test-postgres test-mysql lint format e2e bench bench-small serve-prod clean
+.PHONY: help venv install run test test-fast test-postgres test-mysql lint format e2e bench bench-small serve-prod clean
 
 help:
 	@echo "make run          serve the back office with demo data on http://$(HOST):$(PORT)/admin/"
 	@echo "make test         run the test suite on SQLite (DATABASE_URL=... for another database)"
+	@echo "make test-fast    the same without the tests marked slow (the inner loop)"
 	@echo "make test-postgres / test-mysql   the same suite on PostgreSQL / MariaDB"
 	@echo "make lint         ruff"
 	@echo "make e2e          browser tests in Debian's chromium"
@@ -53,6 +54,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the tests marked slow (pyproject.toml). make test still runs them all.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-postgres: $(STAMP)
 	DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest $(PYTEST_ARGS)

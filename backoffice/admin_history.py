@@ -21,6 +21,7 @@ from backoffice.changesets.models import ChangeKind
 from backoffice.changesets.revert import revert_to_version
 from backoffice.changesets.versions import history_context, version_context, version_links
 from backoffice.errors import ServiceError
+from backoffice.history import stamp
 
 REVERT_REASON = "reverted to version of %(date)s"
 REVERTED_MESSAGE = _('The %(name)s "%(obj)s" was reverted to the version of %(date)s.')
@@ -135,26 +136,20 @@ class TrackedAdmin(SimpleHistoryAdmin):
         return form_change_reason(form, change)
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        obj._change_reason = self.get_change_reason(request, obj, form, change)
+        stamp(obj, user=request.user, reason=self.get_change_reason(request, obj, form, change))
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         reason = f"changed in admin with {formset.model._meta.verbose_name}"
         instances = formset.save(commit=False)
         for instance in instances:
-            instance._history_user = request.user
-            instance._change_reason = reason
-            instance.save()
+            stamp(instance, user=request.user, reason=reason).save()
         for instance in formset.deleted_objects:
-            instance._history_user = request.user
-            instance._change_reason = reason
-            instance.delete()
+            stamp(instance, user=request.user, reason=reason).delete()
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        obj._history_user = request.user
-        obj._change_reason = "deleted in admin"
+        stamp(obj, user=request.user, reason="deleted in admin")
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -1,4 +1,5 @@
-"""Small callbacks the Unfold settings point at: environment label, sidebar, badges, command search."""
+"""Small callbacks the Unfold settings point at (environment label, sidebar, badges, command search)
+and the changelists' paginator; its SQL is in ``backoffice.sql``."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -7,6 +8,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from unfold.dataclasses import SearchResult
+
+from backoffice.db import capabilities
+from backoffice.sql import capped_or_estimated_count, estimated_or_exact_table_rows
 
 ENVIRONMENT_LABELS = {
     "development": (_("Development"), "info"),
@@ -198,41 +202,14 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-# Exact up to the cap; past it the planner's estimate, unless the planner thinks there are no more
-# rows than were already counted: then it knows nothing (a product search, ``pk = ANY(ARRAY(...))``,
-# is always estimated at 10 rows) and the rows are counted exactly, or pages past the cap could not
-# be reached. One statement either way; the estimate is only asked for past the cap.
-CAPPED_COUNT_SQL = (
-    "SELECT CASE WHEN c.n <= %s THEN c.n WHEN e.rows > c.n THEN e.rows"
-    " ELSE (SELECT COUNT(*) FROM (<query>) AS a) END,"
-    " c.n > %s AND e.rows > c.n"
-    " FROM (SELECT COUNT(*) AS n FROM (<query> LIMIT %s) AS q) AS c"
-    " CROSS JOIN LATERAL (SELECT CASE WHEN c.n > %s THEN backoffice_row_estimate(%s) END AS rows) AS e"
-)
-
-
 def _capped_or_estimated_rows(queryset, exact_up_to):
     """``(rows, estimated)`` of a filtered queryset: exact up to ``exact_up_to``, else the planner's."""
     connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    if not capabilities(connection).planner_estimates:
         return None, False
-    rows_query = queryset.order_by().values("pk")
-    sql, params = rows_query.query.sql_with_params()
-    # The function EXPLAINs the list's own query, built and quoted by Django, as text.
-    text = connection.ops.compose_sql(sql, params)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            CAPPED_COUNT_SQL.replace("<query>", sql),
-            [exact_up_to, *params, exact_up_to, *params, exact_up_to + 1, exact_up_to, text],
-        )
-        rows, estimated = cursor.fetchone()
-    return int(rows), bool(estimated)
-
-
-ESTIMATE_OR_COUNT_SQL = (
-    "SELECT CASE WHEN c.reltuples >= %s THEN c.reltuples::bigint ELSE (SELECT COUNT(*) FROM <table>) END"
-    " FROM pg_class c WHERE c.oid = %s::regclass"
-)
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    # The list's own query, built and quoted by Django, as text: the estimate EXPLAINs it.
+    return capped_or_estimated_count(connection, connection.ops.compose_sql(sql, params), exact_up_to)
 
 
 def _estimated_or_exact_rows(queryset, estimate_from):
@@ -242,12 +219,6 @@ def _estimated_or_exact_rows(queryset, estimate_from):
     which never add or drop rows, so the table's row count is the list's.
     """
     connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    if not capabilities(connection).planner_estimates:
         return None
-    table = connection.ops.quote_name(queryset.model._meta.db_table)
-    # The table name is the model's own, quoted; the values are parameters.
-    sql = ESTIMATE_OR_COUNT_SQL.replace("<table>", table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [estimate_from, queryset.model._meta.db_table])
-        row = cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else None
+    return estimated_or_exact_table_rows(connection, queryset.model._meta.db_table, estimate_from)

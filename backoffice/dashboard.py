@@ -21,12 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.money import ZERO, round_money
 from inventory.models import Product
 from orders import reports
 from orders.admin.order import STATUS_LABELS
 from orders.choices import OrderStatus
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import round_money
 
 PERIODS = [(1, _("Revenue today")), (7, _("Revenue, last 7 days")), (30, _("Revenue, last 30 days"))]
 CHART_DAYS = 30
@@ -157,7 +157,7 @@ def status_counts():
 
 def revenue_chart(today, by_day):
     days = [today - timedelta(days=offset) for offset in range(CHART_DAYS - 1, -1, -1)]
-    values = [round_money(by_day[day].revenue) if day in by_day else Decimal("0.00") for day in days]
+    values = [round_money(by_day[day].revenue) if day in by_day else ZERO for day in days]
     data = {
         "labels": [day.strftime("%d %b") for day in days],
         "datasets": [{"label": str(_("Revenue")), "data": [float(v) for v in values]}],

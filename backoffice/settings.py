@@ -251,6 +251,10 @@ BOOTSTRAP_ADMIN_PASSWORD = env.str("DJANGO_ADMIN_PASSWORD", default="")
 # --- the shop's own settings -------------------------------------------------
 # Price of a product that has no price of its own and whose category has no default.
 DEFAULT_PRODUCT_PRICE = Decimal(env.str("SHOP_DEFAULT_PRODUCT_PRICE", default="10.00"))
+# The shop's currency, an ISO 4217 code (every amount is in it; backoffice.money).
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="EUR").strip().upper()
+if not (len(SHOP_CURRENCY) == 3 and SHOP_CURRENCY.isascii() and SHOP_CURRENCY.isalpha()):
+    raise ImproperlyConfigured(f"SHOP_CURRENCY must be an ISO 4217 code such as EUR or USD, not {SHOP_CURRENCY!r}.")
 # Stock at or below this is "low" (badge, dashboard, sidebar).
 LOW_STOCK_THRESHOLD = env.int("SHOP_LOW_STOCK_THRESHOLD", default=5)
 # Largest file an import accepts, and most rows.

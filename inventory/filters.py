@@ -7,11 +7,12 @@ They filter on annotations of ``ProductQuerySet`` (``effective_price``, ``availa
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import money
 from backoffice.api.filtering import BooleanChoiceFilter, IsoDateTimeFilter
 from inventory.choices import ProductStatus
 from inventory.models import Category, Product, Tag
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY = money.PRICE
 
 
 class ProductFilter(django_filters.FilterSet):

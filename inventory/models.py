@@ -7,13 +7,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from backoffice import money
 from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from backoffice.validators import normalize_sku, validate_sku
 from inventory.choices import MovementReason, ProductStatus
 from inventory.querysets import CategoryQuerySet, ProductQuerySet, StockMovementQuerySet
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY = money.PRICE
 NON_NEGATIVE = [MinValueValidator(0)]
 
 # Written only by inventory.services (stock changes), never by a whole-row save.
@@ -138,7 +139,7 @@ class Product(TimeStampedModel):
     # Units on lines of orders that count as sales (REVENUE_STATUSES): a counter kept by
     # inventory.services.apply_stock_changes in the same UPDATE as the stock, so lists need not sum
     # ~50 order lines per product. db_default: rows written by COPY without the column start at 0.
-    # inventory.services.recount_units_sold() recomputes it from the lines (after a bulk load).
+    # orders.recount.recount_units_sold() recomputes it from the lines (after a bulk load).
     units_sold = models.PositiveIntegerField(_("units sold"), default=0, db_default=0, editable=False)
 
     # History is read by product and date only; copying every index of the product table onto it

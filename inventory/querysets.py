@@ -1,15 +1,15 @@
 """Query building for the catalogue: adjectives you chain, each one annotation or filter."""
 
-from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 
+from backoffice import money
 from inventory.choices import ProductStatus
 
-MONEY_FIELD = models.DecimalField(max_digits=12, decimal_places=2)
+MONEY_FIELD = money.PRICE_FIELD
 
 
 class PriceSource(models.TextChoices):
@@ -18,8 +18,14 @@ class PriceSource(models.TextChoices):
     SITE = "site", "site default"
 
 
-def _order_line_model():
-    return apps.get_model("orders", "OrderLine")
+def _lines_of_product(model, product):
+    """Order lines of ``product``, through the reverse relation the order line declares (``order_lines``).
+
+    The orders app builds on the catalogue, not the other way round: inventory reaches the lines
+    only through the relation Django gives the product model, never by importing orders.
+    """
+    relation = model.order_lines.field
+    return relation.model._default_manager.filter(**{relation.name: product})
 
 
 class InSubquery(In):
@@ -76,32 +82,13 @@ class ProductQuerySet(models.QuerySet):
             ),
         )
 
-    def with_units_sold_from_lines(self):
-        """``units_sold_from_lines``: units on lines of orders that count as sales (placed to delivered).
-
-        What the stored ``units_sold`` counter must equal: for checks and tests, and the definition
-        ``inventory.services.recount_units_sold`` writes. Lists read the counter instead (this is a
-        correlated sum over every line of every product shown).
-        """
-        from orders.choices import REVENUE_STATUSES
-
-        sold = (
-            _order_line_model()
-            .objects.filter(product=OuterRef("pk"), order__status__in=REVENUE_STATUSES)
-            .order_by()
-            .values("product")
-            .annotate(units=Sum("quantity"))
-            .values("units")
-        )
-        return self.annotate(units_sold_from_lines=Coalesce(Subquery(sold), 0))
-
     def with_has_orders(self):
         """``has_orders``: the product is on a line of any order (such products cannot be deleted).
 
         A product with units sold is on a line; only the others need the look-up among the order
         lines (drafts, cancelled and refunded orders), which CASE evaluates for them alone.
         """
-        on_a_line = Exists(_order_line_model().objects.filter(product=OuterRef("pk")))
+        on_a_line = Exists(_lines_of_product(self.model, OuterRef("pk")))
         return self.annotate(
             has_orders=Case(When(units_sold__gt=0, then=Value(True)), default=on_a_line, output_field=BooleanField())
         )

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.bulk import BulkResult
-from backoffice.db import update_rows
+from backoffice.db import bulk_update_rows, capabilities
 from backoffice.errors import ServiceError
-from backoffice.history import history_insert_sql, history_params, record_history_from_rows, snapshot_insert_sqls
+from backoffice.history import actor, record_history_from_rows, stamp
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
+from inventory.sql import set_status_of_locked
 
 INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
 ZERO_STOCK_CHANGE = _("A stock change must add or remove at least one unit.")
@@ -51,10 +52,19 @@ def _ids(products):
     return sorted(p.pk for p in products)
 
 
+def products_to_lock(product_ids, *, for_delete=False):
+    """The one lock of products (module docstring): pk order, ``FOR NO KEY UPDATE`` unless deleting.
+
+    A queryset, so that the one-statement bulk status change locks with the same SQL
+    (``inventory.sql.set_status_of_locked``). FOR NO KEY UPDATE (PostgreSQL) does not block
+    inserts of order lines that reference the product.
+    """
+    no_key = not for_delete and capabilities().no_key_update
+    return Product.objects.select_for_update(no_key=no_key).filter(pk__in=product_ids).order_by("pk")
+
+
 def _lock_products(product_ids, *, for_delete=False):
-    # FOR NO KEY UPDATE (PostgreSQL) does not block inserts of order lines that reference the product.
-    no_key = not for_delete and connection.features.has_select_for_no_key_update
-    return list(Product.objects.select_for_update(no_key=no_key).filter(pk__in=product_ids).order_by("pk"))
+    return list(products_to_lock(product_ids, for_delete=for_delete))
 
 
 def lock_products_for_order(product_ids):
@@ -64,7 +74,7 @@ def lock_products_for_order(product_ids):
     would both hold it and then deadlock when they upgrade it to take the stock. Locking first, in
     pk order, makes them queue. PostgreSQL locks last instead (``apply_stock_changes``).
     """
-    if not connection.features.has_select_for_no_key_update:
+    if not capabilities().no_key_update:
         _lock_products(product_ids)
 
 
@@ -113,11 +123,10 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
         fields = ["stock", "updated_at"]
         if counts_as_sale:
             # Never below zero: orders written without the services (a bulk load not yet recounted)
-            # must not make a cancellation fail; recount_units_sold() repairs such rows.
+            # must not make a cancellation fail; orders.recount.recount_units_sold() repairs such rows.
             product.units_sold = max(product.units_sold - delta, 0)
             fields.append("units_sold")
-        product._history_user = user
-        product._change_reason = history_reason or _movement_reason_text(reason, delta, order, note)
+        stamp(product, user=user, reason=history_reason or _movement_reason_text(reason, delta, order, note))
         product.save(update_fields=fields)
         movements.append(
             StockMovement(
@@ -127,7 +136,7 @@ def apply_stock_changes(*, changes, reason, user, order=None, note="", history_r
                 reason=reason,
                 note=note[:255],
                 order=order,
-                user=user if getattr(user, "pk", None) else None,
+                user=actor(user),
             )
         )
     StockMovement.objects.bulk_create(movements)
@@ -162,19 +171,13 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
     now = timezone.now()
     label = MovementReason(reason).label.lower()
     text = history_reason or (f"stock change ({label}): {note}" if note else f"stock change ({label})")
-    user_or_none = user if getattr(user, "pk", None) else None
     movements = []
     for start in range(0, len(locked), BULK_BATCH):
         batch = locked[start : start + BULK_BATCH]
         for product in batch:
             product.stock += deltas[product.pk]
             product.updated_at = now
-        if connection.vendor == "postgresql":
-            # One UPDATE ... FROM unnest(arrays): Django's bulk_update (a CASE of one WHEN per row)
-            # takes longer to compile than to run for thousands of rows.
-            update_rows(Product, batch, ["stock", "updated_at"])
-        else:
-            Product.objects.bulk_update(batch, ["stock", "updated_at"], batch_size=len(batch))
+        bulk_update_rows(Product, batch, ["stock", "updated_at"])
         written = [
             StockMovement(
                 product_id=product.pk,
@@ -182,7 +185,7 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
                 stock_after=product.stock,
                 reason=reason,
                 note=note[:255],
-                user=user_or_none,
+                user=actor(user),
                 created_at=now,
             )
             for product in batch
@@ -194,66 +197,6 @@ def apply_stock_changes_bulk(*, changes, reason, user, note="", history_reason="
     for product in changes:
         product.stock = fresh[product.pk]
     return movements
-
-
-def recount_units_sold(product_ids=None):
-    """Set ``Product.units_sold`` from the order lines (all products, or ``product_ids``), set-based.
-
-    For rows written without the services (``seed_demo``'s COPY of orders) and as a repair; the
-    0006 migration's backfill is the same SQL. Returns how many products it changed. It does not
-    lock the products: run it when no order is being placed or cancelled (a count read before a
-    concurrent sale commits would overwrite that sale's units).
-    """
-    from orders.choices import REVENUE_STATUSES
-    from orders.models import Order, OrderLine
-
-    tables = {"product": Product._meta.db_table, "line": OrderLine._meta.db_table, "order": Order._meta.db_table}
-    statuses = [str(status) for status in REVENUE_STATUSES]
-    if product_ids is not None:
-        product_ids = sorted({int(pk) for pk in product_ids})
-        if not product_ids:
-            return 0
-    return units_sold_recount(connection, tables, statuses, product_ids)
-
-
-def units_sold_recount(connection, tables, statuses, product_ids=None):
-    """The SQL behind ``recount_units_sold`` and the 0006 migration's backfill (keep the signature).
-
-    ``tables``: ``{"product", "line", "order"}`` table names (the migration passes its historical
-    models'); ``statuses``: the order statuses that count as sales. Only rows whose count differs
-    are written; returns how many.
-
-    PostgreSQL: one ``UPDATE ... FROM`` a ``GROUP BY`` over the lines of sales (one hash join of
-    the lines and the orders); elsewhere a correlated subquery per product.
-    """
-    quote = connection.ops.quote_name
-    product, line, order = (quote(tables[key]) for key in ("product", "line", "order"))
-    in_statuses = ", ".join(["%s"] * len(statuses))
-    lines_sold = f"{line} l INNER JOIN {order} o ON o.id = l.order_id WHERE o.status IN ({in_statuses})"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            only_lines = " AND l.product_id = ANY(%s)" if product_ids is not None else ""
-            only_products = " AND q.id = ANY(%s)" if product_ids is not None else ""
-            # Table names come from the models' meta, never from input.
-            cursor.execute(
-                f"UPDATE {product} AS p SET units_sold = COALESCE(s.units, 0) FROM {product} AS q"  # noqa: S608
-                f" LEFT JOIN (SELECT l.product_id, SUM(l.quantity) AS units FROM {lines_sold}{only_lines}"
-                f" GROUP BY l.product_id) AS s ON s.product_id = q.id"
-                f" WHERE p.id = q.id AND p.units_sold <> COALESCE(s.units, 0){only_products}",
-                [*statuses, product_ids, product_ids] if product_ids is not None else statuses,
-            )
-            return cursor.rowcount
-        count = f"COALESCE((SELECT SUM(l.quantity) FROM {lines_sold} AND l.product_id = {product}.id), 0)"  # noqa: S608
-        sql = f"UPDATE {product} SET units_sold = {count} WHERE units_sold <> {count}"  # noqa: S608
-        if product_ids is None:
-            cursor.execute(sql, [*statuses, *statuses])
-            return cursor.rowcount
-        changed = 0
-        for start in range(0, len(product_ids), BULK_BATCH):
-            batch = product_ids[start : start + BULK_BATCH]
-            cursor.execute(f"{sql} AND id IN ({', '.join(['%s'] * len(batch))})", [*statuses, *statuses, *batch])
-            changed += cursor.rowcount
-        return changed
 
 
 def _movement_reason_text(reason, delta, order, note):
@@ -291,7 +234,7 @@ def _bulk_set_status(products, *, user, reason, to_status, skip_rules):
     with transaction.atomic():
         for start in range(0, len(ids), BULK_BATCH):
             batch = ids[start : start + BULK_BATCH]
-            if connection.vendor == "postgresql":
+            if capabilities().arrays:
                 _set_status_in_database(
                     batch, result, user=user, reason=reason, to_status=to_status, now=now, skip_rules=skip_rules
                 )
@@ -325,35 +268,21 @@ def _set_status_in_python(batch, result, *, user, reason, to_status, now, skip_r
         result.changed += len(to_change)
 
 
-def _set_status_statement(to_status):
-    """One statement per batch on PostgreSQL: lock in pk order, update, copy history and tag snapshots.
-
-    The history rows are copied from the UPDATE's RETURNING (the rows as written), as
-    ``record_history_from_rows`` copies them from the table; the statement returns every locked
-    product's id and status before the change, for the skipped ones. No product is loaded in Python.
-    """
-    table = Product._meta.db_table  # names from the model's meta, never from input
-    publish = ", published_at = COALESCE(p.published_at, %s)" if to_status == ProductStatus.PUBLISHED else ""
-    ctes = [
-        f'locked AS (SELECT id, status FROM "{table}" WHERE id = ANY(%s) ORDER BY id FOR NO KEY UPDATE)',  # noqa: S608
-        f'changed AS (UPDATE "{table}" AS p SET status = %s{publish}, updated_at = %s FROM locked'  # noqa: S608
-        " WHERE p.id = ANY(%s) AND p.id = locked.id AND NOT locked.status = ANY(%s) RETURNING p.*)",
-        f"written AS ({history_insert_sql(Product, 'changed')})",
-        *(f"snapshot{i} AS ({sql})" for i, sql in enumerate(snapshot_insert_sqls(Product, "written", among=True))),
-    ]
-    return "WITH " + ", ".join(ctes) + " SELECT id, status FROM locked ORDER BY id"  # noqa: S608
-
-
 def _set_status_in_database(batch, result, *, user, reason, to_status, now, skip_rules):
-    publishing = to_status == ProductStatus.PUBLISHED
-    # The batch's ids for the lock, and again for the UPDATE and the tag snapshots to use their indexes.
-    params = [batch, to_status, *([now] if publishing else []), now, batch, list(skip_rules)]
+    """The batch in one statement (``inventory.sql``), locked by the same query as ``_lock_products``."""
+    lock_sql, lock_params = products_to_lock(batch).values_list("id", "status").query.sql_with_params()
     with connection.cursor() as cursor:
-        snapshots = [batch] * len(snapshot_insert_sqls(Product, "written", among=True))
-        cursor.execute(
-            _set_status_statement(to_status), [*params, *history_params(user=user, reason=reason), *snapshots]
+        locked = set_status_of_locked(
+            cursor,
+            locked=connection.ops.compose_sql(lock_sql, lock_params),
+            ids=batch,
+            to_status=to_status,
+            publishing=to_status == ProductStatus.PUBLISHED,
+            now=now,
+            skip=skip_rules,
+            user=user,
+            reason=reason,
         )
-        locked = cursor.fetchall()
     skipped = {pk for pk, status in locked if status in skip_rules}
     result.changed += len(locked) - len(skipped)
     if skipped:

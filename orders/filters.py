@@ -7,11 +7,12 @@ queryset they get must carry them (see ``orders.api.views``).
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import money
 from backoffice.api.filtering import BooleanChoiceFilter, IsoDateTimeFilter
 from orders.choices import CustomerTier, OrderStatus
 from orders.models import Customer, Order
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = money.TOTAL
 
 
 class CustomerFilter(django_filters.FilterSet):

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import F
 
+from backoffice.db import capabilities
+
 
 class NullsLastIndex(models.Index):
     """``Index(fields=[...])`` that gives the columns in ``nulls_last`` NULLS LAST on PostgreSQL.
@@ -23,7 +25,7 @@ class NullsLastIndex(models.Index):
         return path, args, kwargs
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
-        if schema_editor.connection.vendor != "postgresql":
+        if not capabilities(schema_editor.connection).nulls_last_index:
             return super().create_sql(model, schema_editor, using=using, **kwargs)
         expressions = [
             (F(name).desc(nulls_last=True) if name in self.nulls_last else F(name).desc())

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -7,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from backoffice import money
 from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
@@ -14,8 +13,7 @@ from orders.indexes import NullsLastIndex
 from orders.pricing import RATE_FIELD
 from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-TOTAL = {"max_digits": 14, "decimal_places": 2}  # as orders.querysets.MONEY_FIELD
+MONEY, TOTAL = money.PRICE, money.TOTAL
 # Customer's order figures, kept by orders.services (see Customer).
 ORDER_STATS_FIELDS = ["order_count", "lifetime_value", "last_order_at", "last_order_number"]
 
@@ -42,13 +40,13 @@ class Customer(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
     # Kept by orders.services only (placement, draft -> placed, cancel/refund), in the order's
     # transaction: lists sort and filter on them instead of counting each customer's orders.
-    # orders.services.recount_customer_stats() recomputes them from the orders (bulk loads);
+    # orders.recount.recount_customer_stats() recomputes them from the orders (bulk loads);
     # CustomerQuerySet.with_order_stats_from_orders() is the same figures computed.
     # Placed orders: every order that is not a draft (cancelled and refunded ones included).
     order_count = models.PositiveIntegerField(_("orders"), default=0, db_default=0, editable=False)
     # Sum of Order.placed_total over orders in REVENUE_STATUSES.
     lifetime_value = models.DecimalField(
-        _("lifetime value"), **TOTAL, default=Decimal("0.00"), db_default=Decimal("0.00"), editable=False
+        _("lifetime value"), **TOTAL, default=money.ZERO, db_default=money.ZERO, editable=False
     )
     # The newest placed order (placed_at, then number, descending).
     last_order_at = models.DateTimeField(_("last order at"), null=True, blank=True, editable=False)

@@ -1,16 +1,16 @@
 """Discounts by customer tier: one table, used in Python and in SQL alike."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Case, DecimalField, Value, When
 
+from backoffice.money import ZERO, round_money
 from orders.choices import CustomerTier
 
-CENT = Decimal("0.01")
 RATE_FIELD = DecimalField(max_digits=5, decimal_places=4)
 
 TIER_DISCOUNT_RATES = {
-    CustomerTier.REGULAR: Decimal("0.00"),
+    CustomerTier.REGULAR: ZERO,
     CustomerTier.SILVER: Decimal("0.05"),
     CustomerTier.GOLD: Decimal("0.10"),
     CustomerTier.VIP: Decimal("0.15"),
@@ -18,20 +18,16 @@ TIER_DISCOUNT_RATES = {
 
 
 def discount_rate_for(tier):
-    return TIER_DISCOUNT_RATES.get(tier, Decimal("0.00"))
+    return TIER_DISCOUNT_RATES.get(tier, ZERO)
 
 
 def discount_rate_expression(tier_field="tier"):
     """``CASE tier WHEN 'silver' THEN 0.05 ... END`` built from the table above."""
     return Case(
         *[When(**{tier_field: tier}, then=Value(rate)) for tier, rate in TIER_DISCOUNT_RATES.items()],
-        default=Value(Decimal("0.00")),
+        default=Value(ZERO),
         output_field=RATE_FIELD,
     )
-
-
-def round_money(amount):
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def apply_discount(subtotal, rate):
@@ -46,5 +42,5 @@ def order_totals(lines, rate):
     in Python: the figures an order stores when it is placed (``Order.placed_subtotal`` ...).
     """
     lines = list(lines)
-    subtotal = sum((quantity * Decimal(unit_price) for quantity, unit_price in lines), Decimal("0.00"))
+    subtotal = sum((quantity * Decimal(unit_price) for quantity, unit_price in lines), ZERO)
     return round_money(subtotal), apply_discount(subtotal, rate), len(lines)

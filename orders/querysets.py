@@ -3,21 +3,42 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Round
 from django.utils.text import smart_split, unescape_string_literal
 
+from backoffice import money
 from orders.choices import REVENUE_STATUSES, OrderStatus
 from orders.pricing import RATE_FIELD, discount_rate_expression
 
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
+MONEY_FIELD = money.TOTAL_FIELD
+ZERO = Value(money.ZERO, output_field=MONEY_FIELD)
 
 
 def _model(name):
     from django.apps import apps
 
     return apps.get_model("orders", name)
+
+
+def units_sold_from_lines():
+    """A product annotation: units on lines of orders that count as sales (placed to delivered).
+
+    ``Product.objects.annotate(units_sold_from_lines=units_sold_from_lines())``: what the stored
+    ``Product.units_sold`` counter must equal, for checks and tests, and the definition
+    ``orders.recount.recount_units_sold`` writes. Lists read the counter instead (this is a
+    correlated sum over every line of every product shown). Here, not on the product's queryset:
+    it knows the order statuses, and the catalogue does not import orders.
+    """
+    sold = (
+        _model("OrderLine")
+        .objects.filter(product=OuterRef("pk"), order__status__in=REVENUE_STATUSES)
+        .order_by()
+        .values("product")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Coalesce(Subquery(sold), 0)
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -29,7 +50,7 @@ class CustomerQuerySet(models.QuerySet):
 
         The figures the customer row stores (``Customer.order_count`` ...), counted from the
         orders: for tests and checks (stored == computed), and the definition
-        ``orders.services.recount_customer_stats()`` writes. Annotated as ``computed_*`` so they
+        ``orders.recount.recount_customer_stats()`` writes. Annotated as ``computed_*`` so they
         do not clash with the fields. Orders count once placed (drafts do not; cancelled and
         refunded ones do); lifetime value sums the totals of orders that count as revenue (placed,
         paid, shipped, delivered), as stored at placement (``Order.placed_total``); the last order

@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from backoffice.money import round_money
 from orders.choices import OrderStatus
 from orders.models import Order
-from orders.pricing import round_money
 from orders.querysets import MONEY_FIELD, ZERO
 
 

@@ -15,24 +15,25 @@ transition alike (``orders/tests/services/test_concurrency.py`` mixes both on Po
 
 import logging
 from collections import OrderedDict
-from decimal import Decimal
 
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import money
 from backoffice.bulk import BulkResult
+from backoffice.db import capabilities
 from backoffice.errors import ServiceError
-from backoffice.history import record_bulk_history
+from backoffice.history import actor, record_bulk_history, stamp
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
 from orders.choices import ALLOWED_TRANSITIONS, REVENUE_STATUSES, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine, OrderNumber
-from orders.pricing import TIER_DISCOUNT_RATES, discount_rate_for, order_totals
+from orders.pricing import discount_rate_for, order_totals
 
 logger = logging.getLogger(__name__)
 LIFETIME_VALUE = Customer._meta.get_field("lifetime_value")
@@ -121,12 +122,6 @@ def _take_stock(order, changes, user):
     _refuse_not_for_sale(Product.objects.filter(pk__in=[p.pk for p in changes]).only("pk", "sku", "status"))
 
 
-def _stamp(instance, user, reason):
-    instance._history_user = user
-    instance._change_reason = reason
-    return instance
-
-
 @transaction.atomic
 def place_order(*, customer, lines, user, shipping=None, notes=""):
     """Place an order: lines at today's effective prices, stock taken, one transaction.
@@ -147,7 +142,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         placed_at=now,
         discount_rate=discount_rate_for(customer.tier),
         notes=notes,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=actor(user),
         **_shipping_fields(customer, shipping),
     )
     lines = [
@@ -155,10 +150,10 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         for product, quantity in merged.items()
     ]
     _store_totals(order, lines)
-    _stamp(order, user, "placed").save()
+    stamp(order, user=user, reason="placed").save()
     for line in lines:
         line.order = order  # the saved order: its pk for the line
-        _stamp(line, user, f"placed in {order.number}").save()
+        stamp(line, user=user, reason=f"placed in {order.number}").save()
     _take_stock(order, {product: -quantity for product, quantity in merged.items()}, user)
     _count_placed_order(order)
     return order
@@ -180,13 +175,13 @@ def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
         customer=customer,
         status=OrderStatus.DRAFT,
         notes=notes,
-        created_by=user if getattr(user, "pk", None) else None,
+        created_by=actor(user),
         **_shipping_fields(customer, shipping),
     )
-    _stamp(order, user, "draft created").save()
+    stamp(order, user=user, reason="draft created").save()
     for product, quantity in merged.items():
         line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
-        _stamp(line, user, f"added to draft {order.number}").save()
+        stamp(line, user=user, reason=f"added to draft {order.number}").save()
     return order
 
 
@@ -203,7 +198,7 @@ def transition_order(*, order, to_status, user, reason=""):
     # last, after the products are locked (_count_placed_order), as place_order does; locking it
     # here first would deadlock with a placement for the same customer holding a product it needs.
     # Without OF (MariaDB) the customer is locked with the order, as place_order locks it first there.
-    of = ("self",) if connection.features.has_select_for_update_of else ()
+    of = ("self",) if capabilities().for_update_of else ()
     locked = Order.objects.select_for_update(of=of).select_related("customer").get(pk=order.pk)
     from_status = locked.status
     allowed = ALLOWED_TRANSITIONS[from_status]
@@ -235,7 +230,7 @@ def transition_order(*, order, to_status, user, reason=""):
     if from_status in REVENUE_STATUSES and to_status not in REVENUE_STATUSES:
         _uncount_revenue(locked)
     locked.status = to_status
-    _stamp(locked, user, history_reason).save()
+    stamp(locked, user=user, reason=history_reason).save()
     if to_status == OrderStatus.SHIPPED and locked.customer.email:
         transaction.on_commit(lambda: _mail_shipped(locked))
     order.status, order.placed_at, order.discount_rate = locked.status, locked.placed_at, locked.discount_rate
@@ -251,7 +246,7 @@ def _place_draft(order, lines, user, reason):
     priced = _priced_products([line.product_id for line in lines])
     for line in lines:
         line.unit_price = priced[line.product_id].effective_price
-        _stamp(line, user, f"price fixed at placement of {order.number}").save(
+        stamp(line, user=user, reason=f"price fixed at placement of {order.number}").save(
             update_fields=["unit_price", "updated_at"]
         )
     order.placed_at = timezone.now()
@@ -267,7 +262,7 @@ def _lock_customer_for_order(customer_id):
     both hold it and deadlock upgrading it for ``_count_placed_order``. First, as ``transition_order``
     locks it (with the order), then the products. PostgreSQL needs no lock here (module docstring).
     """
-    if not connection.features.has_select_for_no_key_update:
+    if not capabilities().no_key_update:
         list(Customer.objects.select_for_update().filter(pk=customer_id).values_list("pk", flat=True))
 
 
@@ -305,7 +300,7 @@ def _uncount_revenue(order):
         # would otherwise store -0.0, shown as "-0.00").
         Customer.objects.filter(pk=order.customer_id).update(
             lifetime_value=Case(
-                When(lifetime_value__lte=total, then=Value(Decimal("0.00"), output_field=LIFETIME_VALUE)),
+                When(lifetime_value__lte=total, then=Value(money.ZERO, output_field=LIFETIME_VALUE)),
                 default=F("lifetime_value") - total,
             )
         )
@@ -316,132 +311,6 @@ def _store_totals(order, lines):
     order.placed_subtotal, order.placed_total, order.placed_line_count = order_totals(
         [(line.quantity, line.unit_price) for line in lines], order.discount_rate
     )
-
-
-def recount_order_totals(order_ids=None, using="default"):
-    """Set the stored figures of placed (non-draft) orders from their lines, in one set-based UPDATE.
-
-    For orders written without ``place_order``: rows loaded in bulk (``seed_demo``'s COPY, fixtures
-    made before the fields existed) and the migration that added the fields (orders 0005). The
-    same arithmetic as ``OrderQuerySet.with_totals()``: ``ROUND(subtotal * (1 - rate), 2)``, the
-    rate kept at placement or else the customer's tier rate. ``order_ids`` limits it to those
-    orders. No history rows: the figures are derived from lines that have their own history, as
-    with the bulk loads this is meant for. Returns the number of orders updated.
-    """
-    from django.db import connections
-
-    connection = connections[using]
-    tiers = " ".join("WHEN %s THEN %s" for _tier in TIER_DISCOUNT_RATES)
-    tier_params = [value for tier, rate in TIER_DISCOUNT_RATES.items() for value in (str(tier), rate)]
-    rate = f"COALESCE(o.discount_rate, CASE c.tier {tiers} ELSE 0 END)"
-    only, only_lines, id_params = "", "", []
-    if order_ids is not None:
-        id_params = [int(pk) for pk in order_ids]
-        if not id_params:
-            return 0
-        marks = ", ".join(["%s"] * len(id_params))
-        only, only_lines = f" AND o.id IN ({marks})", f" WHERE order_id IN ({marks})"
-    lines = (
-        "SELECT order_id, SUM(quantity * unit_price) AS subtotal, COUNT(*) AS n"  # noqa: S608 - no user input
-        f" FROM orders_orderline{only_lines} GROUP BY order_id"
-    )
-    values = {
-        "placed_subtotal": "l.subtotal",
-        "placed_total": f"ROUND(l.subtotal * (1 - {rate}), 2)",
-        "placed_line_count": "l.n",
-    }
-    draft = [str(OrderStatus.DRAFT)]
-    if connection.vendor == "mysql":
-        sets = ", ".join(f"o.{column} = {value}" for column, value in values.items())
-        sql = (
-            f"UPDATE orders_order o JOIN ({lines}) l ON l.order_id = o.id"  # noqa: S608
-            f" JOIN orders_customer c ON c.id = o.customer_id SET {sets} WHERE o.status <> %s{only}"
-        )
-        params = id_params + tier_params + draft + id_params
-    else:  # PostgreSQL, SQLite (3.33+): UPDATE ... FROM
-        sets = ", ".join(f"{column} = {value}" for column, value in values.items())
-        sql = (
-            f"UPDATE orders_order AS o SET {sets} FROM ({lines}) AS l, orders_customer AS c"  # noqa: S608
-            f" WHERE l.order_id = o.id AND c.id = o.customer_id AND o.status <> %s{only}"
-        )
-        params = tier_params + id_params + draft + id_params
-    # A placed order without lines (none can be placed; rows loaded in bulk might be) totals 0.
-    empty = (
-        "UPDATE orders_order SET placed_subtotal = 0, placed_total = 0, placed_line_count = 0"  # noqa: S608
-        f" WHERE status <> %s AND placed_total IS NULL{only.replace('o.id', 'id')}"
-        " AND NOT EXISTS (SELECT 1 FROM orders_orderline WHERE order_id = orders_order.id)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-        cursor.execute(empty, draft + id_params)
-        return updated + cursor.rowcount
-
-
-def recount_customer_stats(customer_ids=None, using="default"):
-    """Set customers' stored order figures from their orders, set-based (no loop over customers).
-
-    For rows written without the order services: ``seed_demo``'s COPY, fixtures, the migration that
-    added the fields (orders 0006). The definition of ``CustomerQuerySet.with_order_stats_from_orders()``:
-    every non-draft order counts, lifetime value sums ``placed_total`` (run ``recount_order_totals``
-    first) of orders in ``REVENUE_STATUSES``, the last order is the newest by placed_at then number.
-    One UPDATE ... FROM a GROUP BY over the orders (the number of the last order looked up per
-    customer in ``order_customer_cover_idx``), then one UPDATE zeroing customers without placed
-    orders whose figures say otherwise. ``customer_ids`` limits both to those customers. No history
-    rows: the figures are not part of a customer's history. Returns the number of customers updated.
-    """
-    from django.db import connections
-
-    connection = connections[using]
-    only, only_orders, id_params = "", "", []
-    if customer_ids is not None:
-        id_params = [int(pk) for pk in customer_ids]
-        if not id_params:
-            return 0
-        marks = ", ".join(["%s"] * len(id_params))
-        only, only_orders = f" AND c.id IN ({marks})", f" AND customer_id IN ({marks})"
-    draft = str(OrderStatus.DRAFT)
-    revenue = [str(status) for status in REVENUE_STATUSES]
-    revenue_marks = ", ".join(["%s"] * len(revenue))
-    stats = (
-        "SELECT customer_id, COUNT(*) AS n,"  # noqa: S608 - no user input
-        f" SUM(CASE WHEN status IN ({revenue_marks}) THEN COALESCE(placed_total, 0) ELSE 0 END) AS v,"
-        f" MAX(placed_at) AS last_at FROM orders_order WHERE status <> %s{only_orders} GROUP BY customer_id"
-    )
-    stats_params = [*revenue, draft, *id_params]
-    # The newest order's number: the highest number among the orders placed at the newest time.
-    number = (
-        "(SELECT MAX(o.number) FROM orders_order o WHERE o.customer_id = s.customer_id"
-        " AND o.status <> %s AND o.placed_at = s.last_at)"
-    )
-    values = {
-        "order_count": "s.n",
-        "lifetime_value": "s.v",
-        "last_order_number": number,
-        "last_order_at": "s.last_at",
-    }
-    if connection.vendor == "mysql":
-        sets = ", ".join(f"c.{column} = {value}" for column, value in values.items())
-        sql = (
-            f"UPDATE orders_customer c JOIN ({stats}) s ON s.customer_id = c.id SET {sets}"  # noqa: S608
-            f" WHERE 1 = 1{only}"
-        )
-        params = [*stats_params, draft, *id_params]
-    else:  # PostgreSQL, SQLite (3.33+): UPDATE ... FROM
-        sets = ", ".join(f"{column} = {value}" for column, value in values.items())
-        sql = f"UPDATE orders_customer AS c SET {sets} FROM ({stats}) AS s WHERE s.customer_id = c.id{only}"  # noqa: S608
-        params = [draft, *stats_params, *id_params]
-    never = (
-        "UPDATE orders_customer SET order_count = 0, lifetime_value = 0, last_order_at = NULL,"  # noqa: S608
-        " last_order_number = NULL WHERE (order_count <> 0 OR lifetime_value <> 0 OR last_order_at IS NOT NULL"
-        f" OR last_order_number IS NOT NULL){only.replace('c.id', 'id')} AND NOT EXISTS (SELECT 1 FROM"
-        " orders_order WHERE orders_order.customer_id = orders_customer.id AND orders_order.status <> %s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        updated = cursor.rowcount
-        cursor.execute(never, [*id_params, draft])
-        return updated + cursor.rowcount
 
 
 def _mail_shipped(order):

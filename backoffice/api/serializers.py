@@ -5,16 +5,11 @@ import copy
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from backoffice.history import stamp
+
 REASON_CREATE = "api: create"
 REASON_UPDATE = "api: update"
 REASON_DELETE = "api: delete"
-
-
-def stamp(instance, user, reason):
-    """Who and why, for the history row the next save or m2m change writes."""
-    instance._history_user = user
-    instance._change_reason = reason
-    return instance
 
 
 class HistoryModelSerializer(serializers.ModelSerializer):
@@ -39,7 +34,7 @@ class HistoryModelSerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         many, data = self._split_many(validated_data)
         instance = self.Meta.model(**data)
-        stamp(instance, self._user(), REASON_CREATE).save()
+        stamp(instance, user=self._user(), reason=REASON_CREATE).save()
         self._set_many(instance, many)
         return instance
 
@@ -47,7 +42,7 @@ class HistoryModelSerializer(serializers.ModelSerializer):
         many, data = self._split_many(validated_data)
         for name, value in data.items():
             setattr(instance, name, value)
-        stamp(instance, self._user(), REASON_UPDATE).save()
+        stamp(instance, user=self._user(), reason=REASON_UPDATE).save()
         self._set_many(instance, many)
         return instance
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.changesets.context import recording
 from backoffice.changesets.models import ChangeKind
-from backoffice.changesets.registry import restorable_models, restore_blockers, rules_for, stamp
+from backoffice.changesets.registry import restorable_models, restore_blockers, rules_for
 from backoffice.changesets.versions import as_row, version_links
 from backoffice.errors import ServiceError
-from backoffice.history import record_bulk_history
+from backoffice.history import record_bulk_history, stamp
 
 RESTORE_REASON = "restored from recycle bin"
 CANNOT_RESTORE = _("%(obj)s cannot be restored: %(why)s.")
@@ -67,7 +67,7 @@ def restore_version(version, *, user, reason=RESTORE_REASON):
         related = model._meta.get_field(name).related_model
         getattr(obj, name).set(related._base_manager.filter(pk__in=pks))
     del obj.skip_history_when_saving
-    record_bulk_history(model, [stamp(obj, user, reason)], user=user, reason=reason, update=False)
+    record_bulk_history(model, [stamp(obj, user=user, reason=reason)], user=user, reason=reason, update=False)
     if rules.after_restore is not None:
         rules.after_restore(obj, version, user=user, reason=reason)
     if status and wanted_status != getattr(obj, status):

@@ -65,21 +65,16 @@ def restorable_models():
     return [rules.model for rules in _RULES.values() if rules.restorable]
 
 
-def stamp(instance, user, reason):
-    instance._history_user = user
-    instance._change_reason = reason
-    return instance
-
-
 def delete_with_history(objs, *, user, reason):
     """Delete rows one by one (each with its history row); a row others still need refuses all."""
     from django.db.models import ProtectedError, RestrictedError
 
     from backoffice.errors import ServiceError
+    from backoffice.history import stamp
 
     for obj in objs:
         try:
-            stamp(obj, user, reason).delete()
+            stamp(obj, user=user, reason=reason).delete()
         except (ProtectedError, RestrictedError):
             raise ServiceError(IN_USE, code="in_use", params={"obj": obj}) from None
 

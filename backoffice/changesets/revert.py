@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.changesets.context import recording
 from backoffice.changesets.models import ChangeKind
-from backoffice.changesets.registry import rules_for, stamp
+from backoffice.changesets.registry import rules_for
 from backoffice.errors import ServiceError
+from backoffice.history import stamp
 
 REVERT_REFUSED = _(
     "Nothing was reverted: the version's %(field)s “%(value)s” cannot be restored (%(why)s). "
@@ -49,7 +50,7 @@ def revert_to_version(*, obj, target, fields, m2m, user, reason):
             relinked.append(name)
     with recording(kind=ChangeKind.REVERT, user=user, reason=reason):
         if changed or relinked:
-            stamp(locked, user, reason).save()
+            stamp(locked, user=user, reason=reason).save()
         status = rules.status_field
         if status and getattr(target, status) != getattr(locked, status):
             value = getattr(target, status)

@@ -7,8 +7,8 @@ rows (an order's lines); these read them from their own history, as they were at
 from collections import defaultdict
 from dataclasses import dataclass
 
-from backoffice.history import history_m2m_model
 from backoffice.importing import pgcopy
+from backoffice.sql import history_model_of_m2m
 
 CHILD_ROWS_SHOWN = 200
 CHUNK = 2000
@@ -26,7 +26,7 @@ def version_links(version):
     model = version.instance_type
     links = {}
     for field in getattr(type(version), "_history_m2m_fields", []):
-        snapshot = history_m2m_model(model, field)
+        snapshot = history_model_of_m2m(model, field)
         target = f"{field.m2m_reverse_field_name()}_id"
         links[field.name] = list(snapshot.objects.filter(history_id=version.history_id).values_list(target, flat=True))
     return links
@@ -64,7 +64,7 @@ def links_of(model, history_ids):
     history_ids = list(history_ids)
     links = defaultdict(dict)
     for m2m in rules_for(model).m2m_fields():
-        snapshot = history_m2m_model(model, m2m)
+        snapshot = history_model_of_m2m(model, m2m)
         target = f"{m2m.m2m_reverse_field_name()}_id"
         found = defaultdict(set)
         for rows in in_chunks(snapshot, "history", history_ids):

@@ -13,7 +13,8 @@ from django.utils import timezone
 from backoffice.history import record_bulk_history
 from inventory.models import Category, Product, StockMovement, Tag
 from orders.models import Customer, Order, OrderLine
-from orders.services import recount_customer_stats, sync_order_number_sequence
+from orders.recount import recount_customer_stats
+from orders.services import sync_order_number_sequence
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 HISTORY_REASON = "demo data loaded"

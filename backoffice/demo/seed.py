@@ -32,12 +32,14 @@ from django.utils import timezone
 
 from backoffice.demo import catalog
 from backoffice.demo.writers import RowWriter, bulk_load
+from backoffice.money import CENT
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, StockMovement, Tag
 from orders.choices import REVENUE_STATUSES, STOCK_HOLDING_STATUSES, OrderStatus
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import TIER_DISCOUNT_RATES
-from orders.services import recount_customer_stats, sync_order_number_sequence
+from orders.recount import recount_customer_stats
+from orders.services import sync_order_number_sequence
 
 HISTORY_REASON = "seed_demo"
 ONE = Decimal(1)
@@ -293,7 +295,7 @@ def _status_for_age(days, roll):
 
 
 def _cents(cents):
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+    return (Decimal(cents) / 100).quantize(CENT)
 
 
 def _money(value):

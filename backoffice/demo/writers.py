@@ -4,6 +4,8 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from backoffice.db import capabilities
+
 
 class RowWriter:
     """Write ``rows`` (tuples in ``fields`` order, attnames such as ``customer_id``) into a model's table.
@@ -13,7 +15,7 @@ class RowWriter:
     """
 
     def __init__(self, *, use_copy=True, batch_size=5000):
-        self.use_copy = use_copy and connection.vendor == "postgresql"
+        self.use_copy = use_copy and capabilities(connection).copy
         self.batch_size = batch_size
 
     @property
@@ -72,7 +74,7 @@ def bulk_load(models, *, enabled=True):
     and the foreign keys are validated when added back. DDL is transactional in PostgreSQL: a failed
     load gets its indexes and constraints back.
     """
-    if not enabled or connection.vendor != "postgresql":
+    if not enabled or not capabilities(connection).copy:
         yield
         return
     quote = connection.ops.quote_name

@@ -5,12 +5,13 @@ then writes in bulk (``write``) inside one transaction. A dry run stops after ``
 writes nothing at all, so the preview and the real run give the same answer.
 """
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.changesets import recording
 from backoffice.changesets.models import ChangeKind
+from backoffice.db import relax_commit
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import read_bytes, read_upload
 from backoffice.importing.report import ImportFileError, ImportReport
@@ -101,17 +102,6 @@ def importer_for(model_name):
         ) from None
 
 
-def relax_commit():
-    """On PostgreSQL, let the import's COMMIT return before its WAL reaches the disk.
-
-    A crash right after could lose the last import as a whole (its transaction rolls back on
-    recovery); it can never leave half of one. The setting ends with the transaction.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-
-
 def run_import(importer, table, *, dry_run=True):
     """Validate every row; write only when nothing is wrong and this is not a dry run."""
     report = importer.report
@@ -131,7 +121,7 @@ def run_import(importer, table, *, dry_run=True):
     try:
         # One change set for the whole file: its rows can be undone together (backoffice.changesets).
         with transaction.atomic(), recording(kind=ChangeKind.IMPORT, user=importer.user, reason=importer.reason):
-            relax_commit()
+            relax_commit()  # a crash may lose the whole import, never half of it
             importer.write()
     except ServiceError as exc:
         report.error(0, "", exc.message)

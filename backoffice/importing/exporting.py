@@ -22,6 +22,7 @@ from django.db.models import CharField, F, Func
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from backoffice.db import capabilities
 from backoffice.importing.reading import DANGEROUS_STARTS
 
 CHUNK = 2000
@@ -174,7 +175,7 @@ def copy_statement(queryset, columns):
     quotes the lone empty field of a one-column row, COPY would leave the line empty), and with a
     current time zone that has a name (PostgreSQL knows the same names).
     """
-    if connection.vendor != "postgresql" or len(columns) < 2 or any(c.sql is None for c in columns):
+    if not capabilities(connection).copy or len(columns) < 2 or any(c.sql is None for c in columns):
         return None
     if not getattr(timezone.get_current_timezone(), "key", None):
         return None

@@ -9,13 +9,16 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from backoffice.db import update_rows  # noqa: F401 - the import's bulk updates use it from here too
+from backoffice.db import (
+    capabilities,
+    update_rows,  # noqa: F401 - the import's bulk updates use it from here too
+)
 
 ANY_CHUNK = 20000  # values per ``= ANY(array)`` lookup: one parameter, however many values
 
 
 def available():
-    return connection.vendor == "postgresql"
+    return capabilities(connection).copy
 
 
 def column_in(model, name, values):

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from backoffice import money
+
 NOT_A_NUMBER = _("“%(value)s” is not a number.")
 NOT_A_WHOLE_NUMBER = _("“%(value)s” is not a whole number.")
 NEGATIVE = _("“%(value)s” is negative; enter 0 or more.")
@@ -17,7 +19,7 @@ TOO_LONG = _("At most %(limit)d characters (this has %(length)d).")
 
 TRUE_WORDS = {"1", "yes", "y", "true", "t", "on", "x"}
 FALSE_WORDS = {"0", "no", "n", "false", "f", "off", ""}
-MAX_MONEY = Decimal("9999999999.99")
+MAX_MONEY = money.MAX_PRICE
 MAX_INT = 2**31 - 1
 _CHOICE_WORDS = {}
 
@@ -40,11 +42,11 @@ def parse_money(text):
         raise CellError(NOT_A_NUMBER % {"value": text})
     if value < 0:
         raise CellError(NEGATIVE % {"value": text})
-    if value != value.quantize(Decimal("0.01")):
+    if not money.has_cents_only(value):
         raise CellError(TOO_MANY_DECIMALS % {"value": text})
     if value > MAX_MONEY:
         raise CellError(TOO_LARGE % {"value": text})
-    return value.quantize(Decimal("0.01"))
+    return value.quantize(money.CENT)
 
 
 def parse_count(text):

@@ -7,6 +7,8 @@ query; the paginator passes it the list's own SQL, built and quoted by Django.
 
 from django.db import migrations
 
+from backoffice.db import when_capable
+
 CREATE = """
 CREATE OR REPLACE FUNCTION backoffice_row_estimate(query text) RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -21,16 +23,6 @@ $$;
 DROP = "DROP FUNCTION IF EXISTS backoffice_row_estimate(text);"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = []
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [when_capable("planner_estimates", CREATE, DROP)]

@@ -11,6 +11,7 @@ from backoffice.demo.load import DEMO_FIXTURE
 from inventory.tests.factories import CategoryFactory
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
 def test_the_committed_fixture_is_what_the_builder_makes(tmp_path):
     built = tmp_path / "demo.json"

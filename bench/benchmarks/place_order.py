@@ -159,7 +159,7 @@ def run(ctx):
 def _clean_up(ctx, product_pk, customer_pks, saved, last_order, last_movement, last_history):
     """Remove what the run wrote (orders, lines, movements, history); the product gets its stock and units
     sold back, the customer its order figures."""
-    from orders.services import recount_customer_stats
+    from orders.recount import recount_customer_stats
 
     saved_stock, saved_units_sold = saved
     for sql in (

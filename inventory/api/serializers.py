@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from backoffice import money
 from backoffice.api.serializers import REASON_CREATE, REASON_UPDATE, HistoryModelSerializer
 from backoffice.validators import normalize_sku, validate_sku
 from inventory import services
@@ -68,7 +69,7 @@ class ProductSerializer(HistoryModelSerializer):
     tags = TagNameField(many=True, required=False, help_text=_("Tag names"))
     # No default: a PUT that leaves the status out keeps it (a new product starts as a draft).
     status = serializers.ChoiceField(choices=ProductStatus.choices, required=False)
-    effective_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    effective_price = serializers.DecimalField(**money.PRICE, read_only=True)
     price_source = serializers.ChoiceField(choices=PriceSource.choices, read_only=True)
     is_default_price = serializers.SerializerMethodField(help_text=_("True when no own price is set"))
     units_sold = serializers.IntegerField(read_only=True)

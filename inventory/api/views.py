@@ -8,9 +8,10 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from backoffice.api.filtering import QuerySetSearchFilter, StrictOrderingFilter, StrictQueryParams
-from backoffice.api.serializers import REASON_DELETE, stamp
+from backoffice.api.serializers import REASON_DELETE
 from backoffice.api.viewsets import CreateMixin, ModelViewSet, UpdateMixin
 from backoffice.errors import ServiceError
+from backoffice.history import stamp
 from inventory.api.serializers import CategorySerializer, ProductSerializer, StockAdjustmentSerializer, TagSerializer
 from inventory.choices import MovementReason
 from inventory.filters import CategoryFilter, ProductFilter
@@ -96,7 +97,7 @@ class CategoryViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Re
                 code="protected",
                 params={"name": category.name, "products": category.product_count, "children": children},
             )
-        stamp(category, request.user, REASON_DELETE).delete()
+        stamp(category, user=request.user, reason=REASON_DELETE).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -112,5 +113,5 @@ class TagViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Retriev
 
     def destroy(self, request, *args, **kwargs):
         tag = self.get_object()
-        stamp(tag, request.user, REASON_DELETE).delete()
+        stamp(tag, user=request.user, reason=REASON_DELETE).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from backoffice.history import record_bulk_history
+from backoffice.history import record_bulk_history, stamp
 from backoffice.importing.values import CellError
 from inventory.models import Category, Tag
 
@@ -107,9 +107,7 @@ class CategoryResolver:
                 parent_id=pending.parent.pk if pending.parent is not None else None,
                 default_price=pending.default_price,
             )
-            category._history_user = user
-            category._change_reason = reason
-            category.save()
+            stamp(category, user=user, reason=reason).save()
             pending.pk = category.pk
             created.append(category)
         return created

@@ -3,6 +3,7 @@
 from django.apps import apps
 
 from backoffice.changesets import current_id
+from backoffice.history import actor
 from backoffice.importing import pgcopy
 from inventory.choices import MovementReason
 from inventory.models import Product, StockMovement
@@ -16,7 +17,7 @@ def opening_stock(product_id, stock, user, reason, now):
         stock_after=stock,
         reason=MovementReason.IMPORT,
         note=reason[:255],
-        user=user if getattr(user, "pk", None) else None,
+        user=actor(user),
         created_at=now,
     )
 

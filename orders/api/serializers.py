@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backoffice import money
 from backoffice.api.serializers import REASON_UPDATE, HistoryModelSerializer
 from backoffice.validators import normalize_sku
 from inventory.models import Product
@@ -10,7 +11,7 @@ from orders.choices import OrderStatus
 from orders.models import Customer, Order, OrderLine
 from orders.services import change_customer_tier
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY = money.TOTAL
 RATE = {"max_digits": 5, "decimal_places": 4}
 SKU_OR_PRODUCT = _("Give either sku or product (an id), not both and not neither.")
 UNKNOWN_SKU = _("There is no product with SKU %(sku)s.")

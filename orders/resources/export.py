@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.importing.exporting import Column, Exporter, SQLCell, only_filters
+from backoffice.money import CENT
 from orders.models import Customer, Order, OrderLine
-from orders.pricing import CENT, RATE_FIELD, discount_rate_expression
+from orders.pricing import RATE_FIELD, discount_rate_expression
 from orders.querysets import MONEY_FIELD
 
 RATE = Decimal("0.0001")

@@ -42,7 +42,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
 
 
 def _recount_customer(order):
-    from orders.services import recount_customer_stats
+    from orders.recount import recount_customer_stats
 
     recount_customer_stats([order.customer_id])
     order.customer.refresh_from_db(fields=["order_count", "lifetime_value", "last_order_at", "last_order_number"])
@@ -65,7 +65,7 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
         line = super()._create(model_class, *args, **kwargs)
         order = line.order
         if order.status != OrderStatus.DRAFT:
-            from orders.services import recount_order_totals
+            from orders.recount import recount_order_totals
 
             recount_order_totals([order.pk])
             order.refresh_from_db(fields=["placed_subtotal", "placed_total", "placed_line_count"])

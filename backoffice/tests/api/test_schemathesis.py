@@ -32,6 +32,9 @@ MAX_EXAMPLES = 15
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
 
+pytestmark = pytest.mark.slow  # make test-fast leaves it out; make test and make schemathesis run it
+
+
 @pytest.fixture
 def in_process_requests():
     """Keep the test's database connection open across requests, as Django's own test client does.

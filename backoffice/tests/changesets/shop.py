@@ -5,10 +5,10 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from inventory.models import Product, StockMovement
-from inventory.services import recount_units_sold, restock
+from inventory.services import restock
 from inventory.tests.factories import ProductFactory
 from orders.models import Customer, Order
-from orders.services import recount_customer_stats, recount_order_totals
+from orders.recount import recount_customer_stats, recount_order_totals, recount_units_sold
 
 ORDER_FIGURES = ["placed_subtotal", "placed_total", "placed_line_count"]
 CUSTOMER_FIGURES = ["order_count", "lifetime_value", "last_order_at", "last_order_number"]

@@ -3,15 +3,15 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
+from backoffice.db import capabilities
 from backoffice.importing import pgcopy
 from inventory.models import Product, Tag
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=False),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
+    pytest.mark.skipif(not capabilities().copy, reason="PostgreSQL only"),
 ]
 
 

@@ -49,12 +49,14 @@ def production_settings(**env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_deploy_check_passes_with_production_environment():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_deploy_check_fails_without_a_secret_key():
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""}
     result = run_manage("check", "--deploy", **env)
@@ -62,6 +64,7 @@ def test_deploy_check_fails_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_deploy_check_wants_real_mail_in_production():
     """Without EMAIL_URL the console backend stays, and Django 6.1's deploy check refuses it:
     password reset emails would never leave the server."""
@@ -70,6 +73,7 @@ def test_deploy_check_wants_real_mail_in_production():
     assert "(mail.E001)" in result.stderr
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_production_settings_values():
     values = production_settings(DJANGO_SESSION_IDLE_SECONDS="600", DJANGO_AXES_FAILURE_LIMIT="3")
     assert values["DEBUG"] is False
@@ -100,11 +104,13 @@ def test_production_settings_values():
     }
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_no_proxy_header_unless_behind_a_proxy():
     values = production_settings(DJANGO_BEHIND_PROXY="0")
     assert values["SECURE_PROXY_SSL_HEADER"] is None
 
 
+@pytest.mark.slow  # manage.py in a subprocess
 def test_console_mail_without_email_url():
     values = production_settings(EMAIL_URL="")
     assert values["MAILERS"]["default"] == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 
 from inventory.choices import ProductStatus
-from inventory.services import recount_units_sold
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 from orders.choices import OrderStatus
+from orders.recount import recount_units_sold
 from orders.tests.factories import OrderFactory, OrderLineFactory
 
 

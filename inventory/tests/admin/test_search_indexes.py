@@ -3,13 +3,14 @@
 import pytest
 from django.db import connection
 
+from backoffice.db import capabilities
 from inventory.models import Product
 from inventory.tests.factories import ProductFactory
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's"),
+    pytest.mark.skipif(not capabilities().trigram, reason="pg_trgm is PostgreSQL's"),
 ]
 
 

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from backoffice.tests.api.fixtures import assert_error
 from inventory.choices import ProductStatus
 from inventory.models import Category, Product
-from inventory.services import recount_units_sold
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
+from orders.recount import recount_units_sold
 from orders.tests.factories import OrderLineFactory
 
 URL = "/api/v1/products/"

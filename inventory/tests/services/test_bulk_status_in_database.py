@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from backoffice.bulk import BulkResult
+from backoffice.db import capabilities
 from inventory import services
 from inventory.choices import ProductStatus
 from inventory.models import Product
@@ -13,7 +14,7 @@ from inventory.tests.factories import ProductFactory, TagFactory
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the single statement is PostgreSQL's"),
+    pytest.mark.skipif(not capabilities().arrays, reason="the single statement is PostgreSQL's"),
 ]
 EARLIER = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

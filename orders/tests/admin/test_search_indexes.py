@@ -3,13 +3,14 @@
 import pytest
 from django.db import connection
 
+from backoffice.db import capabilities
 from orders.models import Order
 from orders.tests.factories import CustomerFactory, OrderFactory
 
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm and INCLUDE are PostgreSQL's"),
+    pytest.mark.skipif(not capabilities().trigram, reason="pg_trgm and INCLUDE are PostgreSQL's"),
 ]
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
+from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from inventory.models import Product, StockMovement
 from inventory.tests.factories import ProductFactory, UserFactory
@@ -21,7 +22,7 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
+    if not (capabilities().row_locks and capabilities().no_key_update):
         pytest.skip("SQLite serialises all writers, so it cannot show row-lock behaviour; runs on PostgreSQL")
 
 
@@ -114,3 +115,81 @@ def test_orders_of_one_customer_placed_at_once_all_count():
     assert (stored.last_order_at, stored.last_order_number) == (newest.placed_at, newest.number)
     assert (stored.computed_order_count, stored.computed_lifetime_value) == (10, Decimal("220.00"))
     assert stored.computed_last_order_number == newest.number
+
+
+def _wait_for_lock_waiters(count, timeout=10):
+    """Until ``count`` other sessions of this database wait for a lock (PostgreSQL's pg_stat_activity)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else the view is read once per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"fewer than {count} sessions came to wait for a lock")
+
+
+def test_a_bulk_publish_and_an_order_of_the_same_products_do_not_deadlock():
+    """Lined up so that a publish locking in any order but ascending pk would deadlock with the order.
+
+    The test holds the middle product. The order locks the ones below it and waits; the publish
+    starts. Locking in ascending pk it waits behind the order for the lowest product; locking from
+    the top down (its own ORDER BY id DESC) it would take the upper ones and wait for the middle
+    one, which the order then gets and, wanting the upper ones, deadlocks on.
+    """
+    import threading
+
+    from django.db import transaction
+
+    from inventory.choices import ProductStatus
+    from inventory.services import products_to_lock, publish_products
+
+    user = UserFactory(username="api")
+    on_sale = [ProductFactory(sku=f"SALE-{i}", price=Decimal("4.00"), stock=10) for i in range(5)]
+    drafts = [ProductFactory(sku=f"NEW-{i}", status=ProductStatus.DRAFT, stock=3) for i in range(2)]
+    middle = on_sale[2]
+    customer = CustomerFactory()
+    outcomes = {}
+
+    def run(name, job):
+        try:
+            outcomes[name] = ("ok", job())
+        except Exception as error:  # noqa: BLE001 - reported in the assertion
+            outcomes[name] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    lines = [(Product.objects.get(pk=p.pk), 1) for p in reversed(on_sale)]
+    order = threading.Thread(
+        target=run, args=("order", lambda: place_order(customer=customer, lines=lines, user=user).number)
+    )
+    publish = threading.Thread(
+        target=run,
+        args=("publish", lambda: publish_products(products=Product.objects.all(), user=user, reason="launch").changed),
+    )
+    with transaction.atomic():
+        list(products_to_lock([middle.pk]))
+        order.start()
+        _wait_for_lock_waiters(1)  # the order holds the products below the middle one, and waits for it
+        publish.start()
+        _wait_for_lock_waiters(2)  # the publish waits too
+    order.join(timeout=60)
+    publish.join(timeout=60)
+    assert outcomes["order"][0] == "ok" and outcomes["publish"] == ("ok", 2), outcomes
+    assert dict(Product.objects.values_list("sku", "stock")) == {
+        **{p.sku: 9 for p in on_sale},
+        **{p.sku: 3 for p in drafts},
+    }
+    sales = StockMovement.objects.filter(reason="sale").values_list("product__sku", "delta", "stock_after")
+    assert sorted(sales) == [(p.sku, -1, 9) for p in on_sale]
+    assert set(Product.objects.values_list("status", flat=True)) == {ProductStatus.PUBLISHED}
+    published = Product.history.filter(history_change_reason="launch")
+    assert sorted(published.values_list("sku", "history_user__username")) == [("NEW-0", "api"), ("NEW-1", "api")]
+    assert Product.history.filter(history_change_reason__startswith="stock -1 (sale)").count() == 5
+    assert Order.objects.get().lines.count() == 5

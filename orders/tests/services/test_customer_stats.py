@@ -18,7 +18,8 @@ from inventory.tests.factories import ProductFactory
 from orders import services
 from orders.choices import CustomerTier, OrderStatus
 from orders.models import ORDER_STATS_FIELDS, Customer, Order
-from orders.services import create_draft_order, place_order, recount_customer_stats, transition_order
+from orders.recount import recount_customer_stats
+from orders.services import create_draft_order, place_order, transition_order
 from orders.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
+from backoffice.db import capabilities
 from backoffice.errors import ServiceError
 from inventory.choices import ProductStatus
 from inventory.models import Product, StockMovement
@@ -41,7 +42,7 @@ def test_a_product_unpublished_after_its_price_was_read_refuses_the_order(monkey
 @pytest.mark.django_db(transaction=True)
 def test_an_order_line_is_written_while_another_order_holds_the_stock_lock(staff_user):
     """FOR NO KEY UPDATE: an order line's foreign-key check does not wait for the stock lock."""
-    if connection.vendor != "postgresql":
+    if not capabilities().no_key_update:
         pytest.skip("row lock modes are PostgreSQL's")
     product = ProductFactory(sku="LATE-2")
     customer = CustomerFactory()

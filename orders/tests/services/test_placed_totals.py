@@ -15,7 +15,8 @@ from orders import reports
 from orders.choices import CustomerTier, OrderStatus
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import order_totals
-from orders.services import create_draft_order, place_order, recount_order_totals, transition_order
+from orders.recount import recount_order_totals
+from orders.services import create_draft_order, place_order, transition_order
 from orders.tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
