@@ -139,16 +139,31 @@ def test_a_customer_tier_revert_goes_through_the_tier_service(boss_client, shirt
     assert_figures_hold()
 
 
-def test_a_draft_line_change_shows_on_the_order_history(boss_client, shirt, ann, staff_user):
+def test_a_draft_line_change_in_the_admin_shows_on_the_order_history(boss_client, shirt, ann, staff_user):
     order = create_draft_order(customer=ann, lines=[(shirt, 3)], user=staff_user)
     line = order.lines.get()
-    line.quantity = 8
-    line._change_reason = "changed in admin with order line"
-    line.save()
-    response = boss_client.get(reverse("admin:orders_order_history", args=[order.pk]))
-    html = response.content.decode()
+    data = {
+        "customer": ann.pk,
+        "notes": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-id": line.pk,
+        "lines-0-order": order.pk,
+        "lines-0-product": shirt.pk,
+        "lines-0-quantity": "8",
+        **{name: getattr(order, name) for name in Order.SHIPPING_FIELDS},
+    }
+    response = boss_client.post(reverse("admin:orders_order_change", args=[order.pk]), data)
+    assert response.status_code == 302
+    # The order's own row says nothing changed on it; the line's change shows beside it.
+    assert order.history.latest().history_change_reason == "saved in admin (no field changed)"
+    html = boss_client.get(reverse("admin:orders_order_history", args=[order.pk])).content.decode()
     assert 'data-line-change="quantity">quantity: 3 &rarr; 8' in html
-    draft = order.history.earliest()
-    version = boss_client.get(version_url(order, draft))
+    assert "changed in admin with order line" in html
+    version = boss_client.get(version_url(order, order.history.latest()))
     (table,) = version.context["version_children"]
     assert table["rows"] == [[shirt, 8, Decimal("20.00")]]  # the lines as they stood at that version
+    first = boss_client.get(version_url(order, order.history.earliest()))
+    assert first.context["version_children"][0]["rows"] == [[shirt, 3, Decimal("20.00")]]
