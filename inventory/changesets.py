@@ -10,6 +10,7 @@ from inventory.models import Category, Product, Tag
 
 STATUS_REFUSED = _("the status cannot be set: %(why)s")
 IN_ORDERS = _("it appears in orders since (archive it instead)")
+TAG_IN_USE = _("Tag %(tag)s is on products since; nothing was undone. Remove it from them first.")
 STATUS_SERVICES = {
     ProductStatus.DRAFT: services.unpublish_products,
     ProductStatus.PUBLISHED: services.publish_products,
@@ -29,6 +30,14 @@ def delete_products(products, *, user, reason):
     result = services.delete_products(products=list(products), user=user, reason=reason)
     if result.skipped:
         raise ServiceError(result.message, code="products_in_orders")
+
+
+def delete_unused_tags(tags, *, user, reason):
+    """A tag still on products (tagged since, outside the change set) is not deleted: that would untag them unrecorded."""
+    in_use = Tag.objects.filter(pk__in=[t.pk for t in tags], products__isnull=False).distinct().first()
+    if in_use is not None:
+        raise ServiceError(TAG_IN_USE, code="tag_in_use", params={"tag": in_use})
+    delete_with_history(tags, user=user, reason=reason)
 
 
 def products_in_orders(pks):
@@ -66,7 +75,7 @@ def register_rules():
             delete_rank=0,
         )
     )
-    register(ModelRules(model=Tag, delete=delete_with_history, delete_rank=1))
+    register(ModelRules(model=Tag, delete=delete_unused_tags, delete_rank=1))
     register(
         ModelRules(
             model=Category,

@@ -186,3 +186,19 @@ def test_undo_of_a_bulk_cancel_is_refused_by_the_order_lifecycle(boss_client, su
     shirt.refresh_from_db()
     assert (Order.objects.get().status, shirt.stock, ChangeSet.objects.count()) == ("cancelled", 26, 1)
     assert_figures_hold()
+
+
+def test_an_imported_tag_put_on_another_product_since_is_not_deleted_by_the_undo(superuser, staff_user):
+    from inventory.models import Tag
+
+    CategoryFactory(name="Garden", slug="garden")
+    stocked("OLD-1", 4, user=staff_user, name="Old one")
+    other = stocked("OTHER-1", 1, user=staff_user)  # not in the file
+    import_file("product", CSV.encode(), file_name="products.csv", user=superuser, dry_run=False)
+    imported = ChangeSet.objects.get()
+    other.tags.add(Tag.objects.get(name="red"))  # tagged by hand since: its row changes, not the tag's
+    with pytest.raises(ServiceError) as refused:
+        undo_changeset(changeset=imported, user=superuser)
+    assert refused.value.message == "Tag red is on products since; nothing was undone. Remove it from them first."
+    assert Product.objects.filter(sku__startswith="NEW-").count() == 2
+    assert list(other.tags.values_list("name", flat=True)) == ["red"]
