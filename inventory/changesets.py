@@ -33,7 +33,7 @@ def delete_products(products, *, user, reason):
 
 
 def delete_unused_tags(tags, *, user, reason):
-    """A tag still on products (tagged since, outside the change set) is not deleted: that would untag them unrecorded."""
+    """A tag on products since (outside the set) is not deleted: it would untag them without a record."""
     in_use = Tag.objects.filter(pk__in=[t.pk for t in tags], products__isnull=False).distinct().first()
     if in_use is not None:
         raise ServiceError(TAG_IN_USE, code="tag_in_use", params={"tag": in_use})
