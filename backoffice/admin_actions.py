@@ -36,6 +36,23 @@ class ReasonForm(forms.Form):
     )
 
 
+class OptionalReasonForm(ReasonForm):
+    """A confirmation page whose reason may stay empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+
+def admin_reason(what, reason=""):
+    """The history reason of a change made in the admin: ``archived in admin: <typed reason>``.
+
+    ``what`` says what happened ("archived", "tier set to gold"); ``reason`` is what the user typed.
+    """
+    text = f"{what} in admin"
+    return f"{text}: {reason}" if reason else text
+
+
 class ReasonDialogForm(BaseDialogForm):
     """The dialog of a detail-page action: one optional reason, kept in the object's history.
 
@@ -102,3 +119,42 @@ def form_action(modeladmin, request, queryset, *, form_class, title, perform, in
 
 def result_level(result):
     return messages.WARNING if result.skipped_count or result.message else messages.SUCCESS
+
+
+def confirm_and_apply(modeladmin, request, queryset, *, apply, what, noun, verb, title, intro, danger=False):
+    """A bulk change behind a confirmation page with an optional reason: ``apply(rows, reason)``.
+
+    ``apply`` calls the service and returns its ``BulkResult`` (what it refused, and why); the
+    history reason is ``admin_reason(what, typed reason)``, the message ``result.summary(noun, verb)``.
+    """
+
+    def perform(rows, data):
+        result = apply(list(rows), admin_reason(what, data.get("reason")))
+        return result.summary(noun, verb), result_level(result)
+
+    return form_action(
+        modeladmin,
+        request,
+        queryset,
+        form_class=OptionalReasonForm,
+        title=title,
+        intro=intro,
+        perform=perform,
+        danger=danger,
+    )
+
+
+def confirm_delete(modeladmin, request, queryset, *, delete, noun, title, intro):
+    """``confirm_and_apply`` for a delete service: "deleted in admin: <reason>", a red button."""
+    return confirm_and_apply(
+        modeladmin,
+        request,
+        queryset,
+        apply=delete,
+        what="deleted",
+        noun=noun,
+        verb=_("deleted"),
+        title=title,
+        intro=intro,
+        danger=True,
+    )

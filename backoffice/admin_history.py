@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from backoffice.admin_actions import admin_reason
 from backoffice.changesets import recording
 from backoffice.changesets.models import ChangeKind
 from backoffice.changesets.revert import revert_to_version
@@ -33,9 +34,9 @@ NOTHING_TO_REVERT = _(
 
 def form_change_reason(form, change):
     if not change:
-        return "created in admin"
+        return admin_reason("created")
     fields = ", ".join(form.changed_data) if form is not None and form.changed_data else ""
-    return f"changed in admin: {fields}" if fields else "saved in admin (no field changed)"
+    return admin_reason("changed", fields) if fields else "saved in admin (no field changed)"
 
 
 class TrackedAdmin(SimpleHistoryAdmin):
@@ -149,7 +150,7 @@ class TrackedAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
     def delete_model(self, request, obj):
-        stamp(obj, user=request.user, reason="deleted in admin")
+        stamp(obj, user=request.user, reason=admin_reason("deleted"))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -1,4 +1,11 @@
-"""Changelist pages that read only the columns they show."""
+"""Changelist pages that read only the columns they show; small helpers of list cells."""
+
+from django.utils.html import format_html
+
+
+def nowrap(text):
+    """Order numbers and SKUs break at their hyphens: keep them on one line."""
+    return format_html('<span class="whitespace-nowrap">{}</span>', text)
 
 
 class ListColumnsMixin:

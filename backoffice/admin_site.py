@@ -1,13 +1,16 @@
-"""Small callbacks the Unfold settings point at (environment label, sidebar, badges, command search)
-and the changelists' paginator; its SQL is in ``backoffice.sql``."""
+"""Small callbacks the Unfold settings point at (environment label, styles, sidebar) and the
+changelists' paginator; its SQL is in ``backoffice.sql``.
+
+What reads the apps' data (the dashboard, the low-stock badge, the command palette) lives in
+``backoffice.dashboard``, the one package of ``backoffice`` that may import inventory and orders.
+"""
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from unfold.dataclasses import SearchResult
 
 from backoffice.db import capabilities
 from backoffice.sql import capped_or_estimated_count, estimated_or_exact_table_rows
@@ -17,9 +20,6 @@ ENVIRONMENT_LABELS = {
     "staging": (_("Staging"), "warning"),
     "production": (_("Production"), "danger"),
 }
-
-# How many hits per model the command palette lists; it searches as the user types.
-COMMAND_RESULTS_PER_MODEL = 8
 
 
 def admin_styles(request):
@@ -31,23 +31,6 @@ def admin_styles(request):
 
 def environment_callback(request):
     return ENVIRONMENT_LABELS.get(settings.ENVIRONMENT, (settings.ENVIRONMENT, "info"))
-
-
-# The badge counts at most this many: "99+" beyond. The exact figure is on the dashboard and in the
-# product list's "low stock" filter; a sidebar shown on every page must not count a whole catalogue.
-BADGE_CAP = 99
-
-
-def low_stock_badge(request):
-    """The number beside "Products" in the sidebar: products still for sale that run low."""
-    from inventory.models import Product
-
-    if not request.user.has_perm("inventory.view_product"):
-        return ""
-    count = Product.objects.low_stock().order_by()[: BADGE_CAP + 1].count()
-    if count > BADGE_CAP:
-        return f"{BADGE_CAP}+"
-    return str(count) if count else ""
 
 
 def _can(*perms):
@@ -70,7 +53,7 @@ def _item(title, icon, model, extra_perms=()):
 def sidebar_navigation(request):
     """Sidebar groups; each item shows only for users who may view its model."""
     products = _item(_("Products"), "inventory_2", "inventory.product")
-    products["badge"] = "backoffice.admin_site.low_stock_badge"
+    products["badge"] = "backoffice.dashboard.badges.low_stock_badge"
     groups = [
         {
             "title": _("Catalogue"),
@@ -117,56 +100,6 @@ def sidebar_navigation(request):
     }
     # A group whose items the user may not see is left out whole.
     return [dashboard] + [g for g in groups if any(item["permission"](request) for item in g["items"])]
-
-
-def command_search(request, term):
-    """Command palette: products by SKU/name/tag, customers by name/email, orders by number.
-
-    Each model is searched only when the user may view it, and at most a few rows are read.
-    """
-    from inventory.models import Product
-    from orders.models import Customer, Order
-
-    term = (term or "").strip()
-    if len(term) < 2:
-        return []
-    user = request.user
-    results = []
-    if user.has_perm("inventory.view_product"):
-        for product in Product.objects.search(term).order_by("name", "pk")[:COMMAND_RESULTS_PER_MODEL]:
-            results.append(_result(product, _("Product"), "inventory_2", "admin:inventory_product_change"))
-    if user.has_perm("orders.view_customer"):
-        customers = Customer.objects.filter(_text_q(term, ["email", "first_name", "last_name", "phone"])).order_by(
-            "last_name", "first_name", "pk"
-        )
-        for customer in customers[:COMMAND_RESULTS_PER_MODEL]:
-            results.append(_result(customer, _("Customer"), "person", "admin:orders_customer_change"))
-    if user.has_perm("orders.view_order"):
-        orders = Order.objects.search(term).select_related("customer")
-        # Placed orders newest first, drafts last, as the orders list (order_placed_id_idx).
-        for order in orders.order_by(*Order._meta.ordering)[:COMMAND_RESULTS_PER_MODEL]:
-            results.append(
-                SearchResult(
-                    title=f"{order.number} ({order.get_status_display()})",
-                    description=str(_("Order of %(customer)s") % {"customer": order.customer}),
-                    link=reverse("admin:orders_order_change", args=[order.pk]),
-                    icon="receipt_long",
-                )
-            )
-    return results
-
-
-def _text_q(term, fields):
-    from django.db.models import Q
-
-    query = Q()
-    for name in fields:
-        query |= Q(**{f"{name}__icontains": term})
-    return query
-
-
-def _result(obj, kind, icon, url_name):
-    return SearchResult(title=str(obj), description=str(kind), link=reverse(url_name, args=[obj.pk]), icon=icon)
 
 
 class EstimatedCountPaginator(Paginator):

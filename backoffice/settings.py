@@ -335,7 +335,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "backoffice.admin_site.environment_callback",
-    "DASHBOARD_CALLBACK": "backoffice.dashboard.dashboard_callback",
+    "DASHBOARD_CALLBACK": "backoffice.dashboard.page.dashboard_callback",
     "STYLES": ["backoffice.admin_site.admin_styles"],
     "SIDEBAR": {
         "show_search": True,
@@ -345,7 +345,7 @@ UNFOLD = {
     "COMMAND": {
         # Our own bounded search instead of scanning every registered model.
         "search_models": False,
-        "search_callback": "backoffice.admin_site.command_search",
+        "search_callback": "backoffice.dashboard.palette.command_search",
         "show_history": True,
     },
 }

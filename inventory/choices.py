@@ -8,6 +8,10 @@ class ProductStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# Badge colour of each product status (Unfold's label types).
+STATUS_LABELS = {ProductStatus.DRAFT: "info", ProductStatus.PUBLISHED: "success", ProductStatus.ARCHIVED: "warning"}
+
+
 class MovementReason(models.TextChoices):
     SALE = "sale", _("Sale")
     CANCELLATION = "cancellation", _("Cancellation")

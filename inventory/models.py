@@ -25,6 +25,33 @@ BACKORDERS_OUTSTANDING = _(
 )
 
 
+def may_hold_stock(stock, allow_backorder):
+    """The backorder rule: stock below zero only on a product that takes backorders.
+
+    The one Python copy of the ``product_stock_gte_0`` constraint: the form (``Product.clean``),
+    the stock services (``inventory.services``) and the product import all ask it.
+    """
+    return stock >= 0 or allow_backorder
+
+
+def backorders_outstanding(stock, allow_backorder):
+    """The refusal (``BACKORDERS_OUTSTANDING``) of a product left below zero without backorders, or ``""``."""
+    if may_hold_stock(stock, allow_backorder):
+        return ""
+    return BACKORDERS_OUTSTANDING % {"count": -stock, "stock": stock}
+
+
+def published_at_for(status, published_at, now):
+    """A product's ``published_at`` once it is in ``status``: set the first time it is published, then kept.
+
+    The bulk status services and the product import use it; the status services' PostgreSQL
+    statement writes the same rule as ``COALESCE(published_at, now)`` (their tests run both).
+    """
+    if status == ProductStatus.PUBLISHED and published_at is None:
+        return now
+    return published_at
+
+
 class Category(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
@@ -182,10 +209,9 @@ class Product(TimeStampedModel):
 
     def clean(self):
         self.sku = normalize_sku(self.sku)
-        if self.stock is not None and self.stock < 0 and not self.allow_backorder:
-            raise ValidationError(
-                {"allow_backorder": BACKORDERS_OUTSTANDING % {"count": -self.stock, "stock": self.stock}}
-            )
+        refusal = backorders_outstanding(self.stock, self.allow_backorder) if self.stock is not None else ""
+        if refusal:
+            raise ValidationError({"allow_backorder": refusal})
 
     def save(self, *args, **kwargs):
         self.sku = normalize_sku(self.sku)

@@ -10,6 +10,9 @@ from backoffice import money
 from inventory.choices import ProductStatus
 
 MONEY_FIELD = money.PRICE_FIELD
+# Availability: something in stock, or backorders taken (an order can take the product either way).
+IN_STOCK = Q(stock__gt=0)
+TAKES_BACKORDERS = Q(allow_backorder=True)
 
 
 class PriceSource(models.TextChoices):
@@ -54,7 +57,18 @@ class ProductQuerySet(models.QuerySet):
 
     def available(self):
         """Products an order can take now: something in stock, or backorders allowed."""
-        return self.filter(Q(stock__gt=0) | Q(allow_backorder=True))
+        return self.filter(IN_STOCK | TAKES_BACKORDERS)
+
+    def in_stock(self):
+        return self.filter(IN_STOCK)
+
+    def backorder_only(self):
+        """Available only because backorders are taken: nothing in stock."""
+        return self.available().exclude(IN_STOCK)
+
+    def unavailable(self):
+        """What ``available()`` leaves out: nothing in stock and no backorders."""
+        return self.exclude(IN_STOCK | TAKES_BACKORDERS)
 
     def low_stock(self, threshold=None):
         """Products still for sale whose stock is at or below the threshold (setting by default)."""

@@ -18,7 +18,7 @@ from backoffice.errors import ServiceError
 from backoffice.history import actor, record_history_from_rows, stamp
 from backoffice.validators import whole_number
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Product, StockMovement
+from inventory.models import Product, StockMovement, may_hold_stock, published_at_for
 from inventory.sql import set_status_of_locked
 
 INSUFFICIENT_STOCK = _("Not enough stock of %(sku)s: %(available)d in stock, %(requested)d requested.")
@@ -39,6 +39,13 @@ SKIP_ALREADY_DRAFT = _("already unpublished")
 SKIP_ALREADY_ARCHIVED = _("already archived")
 SKIP_ARCHIVED = _("archived (publish them first)")
 SKIP_IN_ORDERS = _("they appear in orders (archive them instead)")
+
+# What each status change skips: target status -> {a product's status: why it is skipped}.
+STATUS_SKIP_RULES = {
+    ProductStatus.PUBLISHED: {ProductStatus.PUBLISHED: SKIP_ALREADY_PUBLISHED},
+    ProductStatus.DRAFT: {ProductStatus.DRAFT: SKIP_ALREADY_DRAFT, ProductStatus.ARCHIVED: SKIP_ARCHIVED},
+    ProductStatus.ARCHIVED: {ProductStatus.ARCHIVED: SKIP_ALREADY_ARCHIVED},
+}
 
 BULK_BATCH = 2000
 
@@ -93,7 +100,7 @@ def _deltas_by_pk(changes):
 
 def _refuse_shortage(product, delta):
     """Refuse a change that takes a product without backorders below zero."""
-    if product.stock + delta < 0 and not product.allow_backorder:
+    if not may_hold_stock(product.stock + delta, product.allow_backorder):
         raise ServiceError(
             INSUFFICIENT_STOCK,
             code="insufficient_stock",
@@ -253,8 +260,7 @@ def _set_status_in_python(batch, result, *, user, reason, to_status, now, skip_r
             result.skipped[str(skip)].append(product)
             continue
         product.status = to_status
-        if to_status == ProductStatus.PUBLISHED and product.published_at is None:
-            product.published_at = now
+        product.published_at = published_at_for(to_status, product.published_at, now)
         product.updated_at = now
         to_change.append(product)
     if to_change:
@@ -296,7 +302,7 @@ def publish_products(*, products, user, reason="published"):
         user=user,
         reason=reason,
         to_status=ProductStatus.PUBLISHED,
-        skip_rules={ProductStatus.PUBLISHED: SKIP_ALREADY_PUBLISHED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.PUBLISHED],
     )
 
 
@@ -306,7 +312,7 @@ def unpublish_products(*, products, user, reason="unpublished"):
         user=user,
         reason=reason,
         to_status=ProductStatus.DRAFT,
-        skip_rules={ProductStatus.DRAFT: SKIP_ALREADY_DRAFT, ProductStatus.ARCHIVED: SKIP_ARCHIVED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.DRAFT],
     )
 
 
@@ -316,7 +322,7 @@ def archive_products(*, products, user, reason="archived"):
         user=user,
         reason=reason,
         to_status=ProductStatus.ARCHIVED,
-        skip_rules={ProductStatus.ARCHIVED: SKIP_ALREADY_ARCHIVED},
+        skip_rules=STATUS_SKIP_RULES[ProductStatus.ARCHIVED],
     )
 
 
@@ -363,3 +369,11 @@ def _delete_unordered(products, *, user, reason):
     Product.tags.through.objects.filter(product_id__in=pks).delete()
     # The rows' history is written above: a raw DELETE, so simple-history does not write a second one.
     Product.objects.filter(pk__in=pks)._raw_delete(Product.objects.db)
+
+
+def can_change_status(status, to_status):
+    """Whether a product in ``status`` may move to ``to_status``: what the status services do not skip.
+
+    The product page offers only the status buttons this allows (``inventory.admin.product_actions``).
+    """
+    return status not in STATUS_SKIP_RULES[to_status]

@@ -9,6 +9,15 @@ class CustomerTier(models.TextChoices):
     VIP = "vip", _("VIP")
 
 
+# Badge colour of each tier (Unfold's label types), wherever a tier is shown.
+TIER_LABELS = {
+    CustomerTier.REGULAR: "default",
+    CustomerTier.SILVER: "info",
+    CustomerTier.GOLD: "warning",
+    CustomerTier.VIP: "success",
+}
+
+
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PLACED = "placed", _("Placed")
@@ -17,6 +26,18 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+# Badge colour of each order status (Unfold's label types): the order admin and the dashboard.
+STATUS_LABELS = {
+    OrderStatus.DRAFT: "default",
+    OrderStatus.PLACED: "info",
+    OrderStatus.PAID: "primary",
+    OrderStatus.SHIPPED: "warning",
+    OrderStatus.DELIVERED: "success",
+    OrderStatus.CANCELLED: "danger",
+    OrderStatus.REFUNDED: "danger",
+}
 
 
 # The order lifecycle: status -> statuses it may move to.

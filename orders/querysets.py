@@ -13,6 +13,8 @@ from orders.pricing import RATE_FIELD, discount_rate_expression
 
 MONEY_FIELD = money.TOTAL_FIELD
 ZERO = Value(money.ZERO, output_field=MONEY_FIELD)
+# What a customer search looks in: the command palette (``containing``) and the customer admin.
+CUSTOMER_TEXT_FIELDS = ("email", "first_name", "last_name", "phone")
 
 
 def _model(name):
@@ -42,6 +44,17 @@ def units_sold_from_lines():
 
 
 class CustomerQuerySet(models.QuerySet):
+    def containing(self, term):
+        """Customers whose e-mail, first or last name or phone contains ``term`` (any case)."""
+        query = Q()
+        for name in CUSTOMER_TEXT_FIELDS:
+            query |= Q(**{f"{name}__icontains": term})
+        return self.filter(query)
+
+    def joined_between(self, start, end):
+        """Customers created in [start, end)."""
+        return self.filter(created_at__gte=start, created_at__lt=end)
+
     def with_discount_rate(self):
         return self.annotate(discount_rate=discount_rate_expression("tier"))
 

@@ -166,7 +166,7 @@ def _shipping_fields(customer, shipping):
 
 
 @transaction.atomic
-def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
+def create_draft_order(*, customer, lines, user, shipping=None, notes="", reason="draft created"):
     """A draft: no stock taken, prices shown at today's value and fixed again when it is placed."""
     merged = _merge_lines(lines)
     priced = {p.pk: p for p in Product.objects.filter(pk__in=[p.pk for p in merged]).with_effective_price()}
@@ -178,7 +178,7 @@ def create_draft_order(*, customer, lines, user, shipping=None, notes=""):
         created_by=actor(user),
         **_shipping_fields(customer, shipping),
     )
-    stamp(order, user=user, reason="draft created").save()
+    stamp(order, user=user, reason=reason).save()
     for product, quantity in merged.items():
         line = OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
         stamp(line, user=user, reason=f"added to draft {order.number}").save()
@@ -349,3 +349,12 @@ def change_customer_tier(*, customers, tier, user, reason=""):
         record_bulk_history(Customer, changing, user=user, reason=reason or f"tier set to {tier}")
     result.changed = len(changing)
     return result
+
+
+def check_lines(lines):
+    """Refuse what every order refuses in its lines (none, quantities below 1), before anything is written.
+
+    For forms that validate before they save (the admin's new draft): the same rule as
+    ``place_order`` and ``create_draft_order``, raised as the same ``ServiceError``.
+    """
+    _merge_lines(lines)

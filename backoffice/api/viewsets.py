@@ -2,6 +2,7 @@
 
 from rest_framework import status, viewsets
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 
 from backoffice.api.filtering import FILTER_BACKENDS
 from backoffice.api.permissions import ModelPermissions
@@ -43,3 +44,12 @@ class UpdateMixin:
     def partial_update(self, request, *args, **kwargs):
         kwargs["partial"] = True
         return self.update(request, *args, **kwargs)
+
+
+class EndpointRouter(DefaultRouter):
+    """An app's endpoints (its ``api/urls.py``): the ``.json`` suffixes, no root view of its own.
+
+    ``backoffice.api.urls`` includes each app's router and serves the one API root.
+    """
+
+    include_root_view = False

@@ -9,13 +9,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from backoffice.admin_site import (
-    EstimatedCountPaginator,
-    command_search,
-    environment_callback,
-    low_stock_badge,
-    sidebar_navigation,
-)
+from backoffice.admin_site import EstimatedCountPaginator, environment_callback, sidebar_navigation
+from backoffice.dashboard.badges import low_stock_badge
+from backoffice.dashboard.palette import command_search
 from backoffice.db import capabilities
 from backoffice.tests.admin_support import ROLE_AUDITOR, user_in_role, user_with_perms
 from inventory.choices import ProductStatus
@@ -87,7 +83,7 @@ def test_low_stock_badge_counts_products_for_sale(superuser, settings):
 
 def test_low_stock_badge_stops_counting_past_its_cap(superuser, settings, monkeypatch):
     settings.LOW_STOCK_THRESHOLD = 5
-    monkeypatch.setattr("backoffice.admin_site.BADGE_CAP", 3)
+    monkeypatch.setattr("backoffice.dashboard.badges.BADGE_CAP", 3)
     ProductFactory.create_batch(3, stock=0)
     assert low_stock_badge(_request(superuser)) == "3"
     ProductFactory(stock=2)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from backoffice.dashboard import dashboard_figures
+from backoffice.dashboard.page import dashboard_figures
 from backoffice.tests.admin_support import result_pks, user_with_perms
 from inventory.tests.factories import ProductFactory
 from orders.choices import OrderStatus

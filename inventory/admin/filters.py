@@ -2,7 +2,6 @@
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RadioFilter, RangeDateFilter, RangeNumericListFilter
 
@@ -15,10 +14,12 @@ class AvailabilityFilter(RadioFilter):
     title = _("availability")
     parameter_name = "availability"
 
-    CONDITIONS = {
-        "in_stock": Q(stock__gt=0),
-        "backorder": Q(stock__lte=0, allow_backorder=True),
-        "out": Q(stock__lte=0, allow_backorder=False),
+    # Each choice is a ProductQuerySet adjective, so the list says what available() means.
+    QUERYSETS = {
+        "in_stock": "in_stock",
+        "low": "low_stock",
+        "backorder": "backorder_only",
+        "out": "unavailable",
     }
 
     def lookups(self, request, model_admin):
@@ -30,10 +31,8 @@ class AvailabilityFilter(RadioFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() == "low":
-            return queryset.low_stock()
-        condition = self.CONDITIONS.get(self.value())
-        return queryset.filter(condition) if condition is not None else queryset
+        method = self.QUERYSETS.get(self.value())
+        return getattr(queryset, method)() if method is not None else queryset
 
 
 class HasOrdersFilter(YesNoFilter):

@@ -10,12 +10,11 @@ from unfold.decorators import display
 
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
-from backoffice.admin_lists import ListColumnsMixin
+from backoffice.admin_lists import ListColumnsMixin, nowrap
 from backoffice.admin_site import EstimatedCountPaginator
-from inventory.admin.catalogue import nowrap
 from inventory.admin.filters import AvailabilityFilter, DateRangeFilter, EffectivePriceFilter, HasOrdersFilter
 from inventory.admin.product_actions import ProductActionsMixin
-from inventory.choices import ProductStatus
+from inventory.choices import STATUS_LABELS
 from inventory.models import Product, StockMovement
 from inventory.querysets import PriceSource
 
@@ -25,7 +24,6 @@ PRICE_SOURCE_NOTES = {
     PriceSource.SITE: _("site default"),
 }
 STOCK_LABELS = {"ok": "success", "low": "warning", "out": "danger", "backorder": "info"}
-STATUS_LABELS = {ProductStatus.DRAFT: "info", ProductStatus.PUBLISHED: "success", ProductStatus.ARCHIVED: "warning"}
 
 
 class RecentStockMovementInline(TabularInline):

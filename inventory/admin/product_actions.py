@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.enums import ActionVariant
 
-from backoffice.admin_actions import ReasonDialogForm, ReasonForm, form_action, redirect_to_change_page, result_level
+from backoffice.admin_actions import (
+    ReasonDialogForm,
+    admin_reason,
+    confirm_and_apply,
+    confirm_delete,
+    form_action,
+    redirect_to_change_page,
+    result_level,
+)
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from inventory import services
@@ -22,18 +30,11 @@ ORDERED_NOT_DELETED = _(
     "%(product)s appears in orders and cannot be deleted. Archive it instead: archiving keeps it out of "
     "the shop and keeps the order history."
 )
+DELETE_TITLE = _("Delete products")
 DELETE_INTRO = _(
     "Products that appear in orders are not deleted; they are listed afterwards with the advice to archive "
     "them. Deleting cannot be undone from the list, only from each product's history."
 )
-
-
-class _EmptyForm(ReasonForm):
-    """Confirmation only: the reason is optional."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
 
 
 class StatusDialogForm(ReasonDialogForm):
@@ -45,10 +46,7 @@ def _status_detail_action(name, service, verb, verb_label, label, permission):
 
     def run(self, request, form, object_id):
         product = get_object_or_404(Product, pk=object_id)
-        reason = f"{verb} in admin"
-        if form.cleaned_data["reason"]:
-            reason += f": {form.cleaned_data['reason']}"
-        result = service(products=[product], user=request.user, reason=reason)
+        result = service(products=[product], user=request.user, reason=admin_reason(verb, form.cleaned_data["reason"]))
         self.message_user(request, result.summary(NOUN, verb_label), result_level(result))
         return redirect_to_change_page(request, product)
 
@@ -83,29 +81,23 @@ class ProductActionsMixin:
         "archive_detail", services.archive_products, "archived", _("archived"), _("Archive"), "archive"
     )
 
-    # Which status buttons a product's page offers: only moves its current status allows.
-    STATUS_MOVES = {
-        "publish": (ProductStatus.DRAFT, ProductStatus.ARCHIVED),
-        "unpublish": (ProductStatus.PUBLISHED,),
-        "archive": (ProductStatus.DRAFT, ProductStatus.PUBLISHED),
-    }
-
-    def _may_move(self, request, object_id, move):
+    def _may_move(self, request, object_id, to_status):
+        """A product's page offers only the status buttons whose service would not skip it."""
         if not self.has_change_permission(request):
             return False
         if object_id is None:
             return True
         status = Product.objects.filter(pk=object_id).values_list("status", flat=True).first()
-        return status in self.STATUS_MOVES[move]
+        return status is not None and services.can_change_status(status, to_status)
 
     def has_publish_permission(self, request, object_id=None):
-        return self._may_move(request, object_id, "publish")
+        return self._may_move(request, object_id, ProductStatus.PUBLISHED)
 
     def has_unpublish_permission(self, request, object_id=None):
-        return self._may_move(request, object_id, "unpublish")
+        return self._may_move(request, object_id, ProductStatus.DRAFT)
 
     def has_archive_permission(self, request, object_id=None):
-        return self._may_move(request, object_id, "archive")
+        return self._may_move(request, object_id, ProductStatus.ARCHIVED)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -124,12 +116,12 @@ class ProductActionsMixin:
 
     def delete_model(self, request, obj):
         # The delete button of one product takes the same path as the bulk action.
-        result = services.delete_products(products=[obj], user=request.user, reason="deleted in admin")
+        result = services.delete_products(products=[obj], user=request.user, reason=admin_reason("deleted"))
         if result.message:
             self.message_user(request, result.message, messages.ERROR)
 
     def delete_queryset(self, request, queryset):
-        result = services.delete_products(products=list(queryset), user=request.user, reason="deleted in admin")
+        result = services.delete_products(products=list(queryset), user=request.user, reason=admin_reason("deleted"))
         self.message_user(request, result.summary(NOUN, _("deleted")), result_level(result))
 
     def has_adjust_stock_permission(self, request, obj=None):
@@ -141,46 +133,37 @@ class ProductActionsMixin:
 
     @action(description=_("Publish selected products"), permissions=["change"], icon="visibility")
     def publish(self, request, queryset):
-        self._bulk_status(request, queryset, services.publish_products, _("published"), "published in admin")
+        self._bulk_status(request, queryset, services.publish_products, _("published"), admin_reason("published"))
 
     @action(description=_("Unpublish selected products"), permissions=["change"], icon="visibility_off")
     def unpublish(self, request, queryset):
-        self._bulk_status(request, queryset, services.unpublish_products, _("unpublished"), "unpublished in admin")
+        self._bulk_status(request, queryset, services.unpublish_products, _("unpublished"), admin_reason("unpublished"))
 
     @action(description=_("Archive selected products"), permissions=["change"], icon="archive")
     def archive(self, request, queryset):
-        def perform(products, data):
-            reason = f"archived in admin: {data['reason']}" if data.get("reason") else "archived in admin"
-            result = services.archive_products(products=products, user=request.user, reason=reason)
-            return result.summary(NOUN, _("archived")), result_level(result)
+        def archive(products, reason):
+            return services.archive_products(products=products, user=request.user, reason=reason)
 
-        return form_action(
+        return confirm_and_apply(
             self,
             request,
             queryset,
-            form_class=_EmptyForm,
+            apply=archive,
+            what="archived",
+            noun=NOUN,
+            verb=_("archived"),
             title=_("Archive products"),
             intro=_("Archived products leave the shop but stay in orders and reports."),
-            perform=perform,
         )
 
     @action(description=_("Delete selected products"), permissions=["delete"], icon="delete")
     def delete_products(self, request, queryset):
-        def perform(products, data):
-            # The optional reason typed on the confirmation page goes into each deleted row's history.
-            reason = f"deleted in admin: {data['reason']}" if data.get("reason") else "deleted in admin"
-            result = services.delete_products(products=list(products), user=request.user, reason=reason)
-            return result.summary(NOUN, _("deleted")), result_level(result)
+        # The optional reason typed on the confirmation page goes into each deleted row's history.
+        def delete(products, reason):
+            return services.delete_products(products=products, user=request.user, reason=reason)
 
-        return form_action(
-            self,
-            request,
-            queryset,
-            form_class=_EmptyForm,
-            title=_("Delete products"),
-            intro=DELETE_INTRO,
-            perform=perform,
-            danger=True,
+        return confirm_delete(
+            self, request, queryset, delete=delete, noun=NOUN, title=_("Delete products"), intro=DELETE_INTRO
         )
 
     @action(description=_("Adjust stock of selected products"), permissions=["adjust_stock"], icon="swap_vert")

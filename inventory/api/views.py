@@ -1,5 +1,4 @@
 from django.db.models import Count
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -13,15 +12,11 @@ from backoffice.api.viewsets import CreateMixin, ModelViewSet, UpdateMixin
 from backoffice.errors import ServiceError
 from backoffice.history import stamp
 from inventory.api.serializers import CategorySerializer, ProductSerializer, StockAdjustmentSerializer, TagSerializer
+from inventory.category_services import delete_category
 from inventory.choices import MovementReason
 from inventory.filters import CategoryFilter, ProductFilter
 from inventory.models import Category, Product, Tag
 from inventory.services import adjust_stock
-
-CATEGORY_IN_USE = _(
-    "Category %(name)s still has %(products)d product(s) and %(children)d subcategory(ies). "
-    "Move them to another category first."
-)
 
 
 class ProductViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ModelViewSet):
@@ -89,15 +84,7 @@ class CategoryViewSet(CreateMixin, UpdateMixin, mixins.ListModelMixin, mixins.Re
         return Category.objects.with_product_count().order_by("name")
 
     def destroy(self, request, *args, **kwargs):
-        category = self.get_object()
-        children = category.children.count()
-        if category.product_count or children:
-            raise ServiceError(
-                CATEGORY_IN_USE,
-                code="protected",
-                params={"name": category.name, "products": category.product_count, "children": children},
-            )
-        stamp(category, user=request.user, reason=REASON_DELETE).delete()
+        delete_category(category=self.get_object(), user=request.user, reason=REASON_DELETE)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -27,7 +27,7 @@ from backoffice.importing.values import (
 )
 from backoffice.validators import SKU_INVALID, SKU_PATTERN, normalize_sku
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import BACKORDERS_OUTSTANDING, Product, StockMovement
+from inventory.models import Product, StockMovement, backorders_outstanding, published_at_for
 from inventory.resources.lookups import CategoryResolver, TagResolver
 from inventory.resources.new_products import opening_stock, write_new_by_copy
 from inventory.resources.woocommerce import adapt_woocommerce
@@ -159,10 +159,9 @@ class ProductImporter(Importer):
         backorder = values.get("allow_backorder", product.allow_backorder if product else False)
         current = product.stock if product is not None else 0
         final_stock = current if stock is None else stock
-        if final_stock < 0 and not backorder:
-            self.report.error(
-                line, "allow_backorder", BACKORDERS_OUTSTANDING % {"count": -final_stock, "stock": final_stock}
-            )
+        refusal = backorders_outstanding(final_stock, backorder)
+        if refusal:
+            self.report.error(line, "allow_backorder", refusal)
             return
         if product is not None and stock is not None and stock != product.stock and not self.may_adjust_stock():
             self.report.error(line, "stock", NO_STOCK_PERMISSION % {"stock": product.stock})
@@ -182,8 +181,9 @@ class ProductImporter(Importer):
         category = values.pop("category")
         values.setdefault("status", ProductStatus.DRAFT)
         values.update(sku=sku, stock=stock, slug=slugify(values["name"])[:220])
-        if values["status"] == ProductStatus.PUBLISHED:
-            values["published_at"] = self.now
+        published_at = published_at_for(values["status"], None, self.now)
+        if published_at is not None:
+            values["published_at"] = published_at
         self.new.append((values, category, tags))
         self.report.add_new(sku)
 
@@ -209,8 +209,9 @@ class ProductImporter(Importer):
         if changed:
             for field, value in values.items():
                 setattr(product, field, value)
-            if values.get("status") == ProductStatus.PUBLISHED and product.published_at is None:
-                product.published_at = self.now
+            published_at = published_at_for(values.get("status"), product.published_at, self.now)
+            if published_at != product.published_at:
+                product.published_at = published_at
                 changed.append("published_at")
             self.updates.append((product, changed, category, tags))
 

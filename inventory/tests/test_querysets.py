@@ -1,9 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from inventory.choices import ProductStatus
-from inventory.models import Product
+from inventory.models import Product, may_hold_stock
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 from orders.choices import OrderStatus
 from orders.querysets import units_sold_from_lines
@@ -43,6 +44,33 @@ def test_published_keeps_only_published_products(catalogue):
 
 def test_available_means_stock_or_backorder(catalogue):
     assert skus(Product.objects.available()) == ["MUG-1", "MUG-2", "OLD-1", "TEE-RED"]
+
+
+def test_availability_adjectives_split_the_catalogue_as_available_does(catalogue):
+    """in stock + backorder only = available; unavailable = the rest (the admin's availability filter)."""
+    ProductFactory(sku="MUG-3", category=catalogue["site"].category, stock=2, allow_backorder=True)
+    products = Product.objects
+    assert skus(products.in_stock()) == ["MUG-1", "MUG-3", "OLD-1", "TEE-RED"]
+    assert skus(products.backorder_only()) == ["MUG-2"]
+    assert skus(products.unavailable()) == ["TEE-BLUE"]
+    assert sorted(skus(products.in_stock()) + skus(products.backorder_only())) == skus(products.available())
+    assert sorted(skus(products.available()) + skus(products.unavailable())) == skus(products.all())
+
+
+@pytest.mark.parametrize(
+    ("stock", "allow_backorder", "allowed"), [(0, False, True), (-1, False, False), (-1, True, True)]
+)
+def test_may_hold_stock_is_the_database_constraint(catalogue, stock, allow_backorder, allowed):
+    """The Python rule agrees with ``product_stock_gte_0``: what it refuses, the database refuses."""
+    assert may_hold_stock(stock, allow_backorder) is allowed
+    product = catalogue["own"]
+    try:
+        with transaction.atomic():
+            Product.objects.filter(pk=product.pk).update(stock=stock, allow_backorder=allow_backorder)
+        stored = True
+    except IntegrityError:
+        stored = False
+    assert stored is allowed
 
 
 def test_low_stock_uses_threshold_and_skips_archived(catalogue, settings):

@@ -1,37 +1,27 @@
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminSelectWidget
 
-from backoffice.admin_actions import ReasonForm, form_action, result_level
+from backoffice.admin_actions import OptionalReasonForm, admin_reason, form_action, result_level
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
+from backoffice.admin_lists import nowrap
 from backoffice.admin_site import EstimatedCountPaginator
 from inventory.admin.filters import DateRangeFilter
 from orders import services
 from orders.admin.filters import CustomerHasOrdersFilter, NeverOrderedFilter, OrderedWithinFilter
-from orders.choices import CustomerTier
+from orders.choices import TIER_LABELS, CustomerTier
 from orders.models import Customer
-
-TIER_LABELS = {
-    CustomerTier.REGULAR: "default",
-    CustomerTier.SILVER: "info",
-    CustomerTier.GOLD: "warning",
-    CustomerTier.VIP: "success",
-}
+from orders.querysets import CUSTOMER_TEXT_FIELDS
 
 
-class ChangeTierForm(ReasonForm):
+class ChangeTierForm(OptionalReasonForm):
     tier = forms.ChoiceField(label=_("New tier"), choices=CustomerTier.choices, widget=UnfoldAdminSelectWidget)
     field_order = ["tier", "reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
 
 
 @admin.register(Customer)
@@ -56,7 +46,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     ]
     list_filter_submit = True
     list_select_related = ["user"]
-    search_fields = ["email", "first_name", "last_name", "phone"]
+    search_fields = list(CUSTOMER_TEXT_FIELDS)
     show_full_result_count = False
     # Facet counts run one COUNT per filter choice over the whole table: never on these lists.
     show_facets = admin.ShowFacets.NEVER
@@ -100,7 +90,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
         if obj.last_order_at is None:
             return "-"
         day = f"{obj.last_order_at:%Y-%m-%d}"
-        return format_html('<span class="whitespace-nowrap">{} {}</span>', day, obj.last_order_number)
+        return nowrap(f"{day} {obj.last_order_number}")
 
     @display(description=_("Has orders"), boolean=True, ordering="order_count")
     def has_orders_display(self, obj):
@@ -109,9 +99,7 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     @action(description=_("Change tier of selected customers"), permissions=["change"], icon="workspace_premium")
     def change_tier(self, request, queryset):
         def perform(customers, data):
-            reason = f"tier set to {data['tier']} in admin"
-            if data.get("reason"):
-                reason += f": {data['reason']}"
+            reason = admin_reason(f"tier set to {data['tier']}", data.get("reason"))
             result = services.change_customer_tier(
                 customers=list(customers), tier=data["tier"], user=request.user, reason=reason
             )

@@ -1,43 +1,72 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter
 from unfold.decorators import display
+from unfold.forms import PaginationInlineFormSet
 
+from backoffice.admin_actions import admin_reason
 from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
-from backoffice.admin_lists import ListColumnsMixin
+from backoffice.admin_lists import ListColumnsMixin, nowrap
 from backoffice.admin_site import EstimatedCountPaginator
+from backoffice.errors import ServiceError
 from inventory.admin.filters import DateRangeFilter
-from inventory.models import Product
+from orders import draft_services, services
 from orders.admin.filters import RevenueFilter
 from orders.admin.order_actions import OrderActionsMixin
-from orders.choices import OrderStatus
+from orders.choices import STATUS_LABELS, OrderStatus
 from orders.models import Order, OrderLine
-from orders.services import next_order_number
-
-STATUS_LABELS = {
-    OrderStatus.DRAFT: "default",
-    OrderStatus.PLACED: "info",
-    OrderStatus.PAID: "primary",
-    OrderStatus.SHIPPED: "warning",
-    OrderStatus.DELIVERED: "success",
-    OrderStatus.CANCELLED: "danger",
-    OrderStatus.REFUNDED: "danger",
-}
 
 
 def _is_draft(order):
     return order is None or order.status == OrderStatus.DRAFT
 
 
+def _line_changes(formset):
+    """The inline's rows as the services take them: ``(add, change, remove)`` (see ``edit_draft_lines``)."""
+    add, change, remove = [], [], []
+    for line_form in formset.forms:
+        line = line_form.instance
+        if line_form in formset.deleted_forms:
+            if line.pk:
+                remove.append(line.pk)
+        elif line_form.has_changed() and line_form.cleaned_data.get("product"):
+            product, quantity = line_form.cleaned_data["product"], line_form.cleaned_data["quantity"]
+            if line.pk is None:
+                add.append((product, quantity))
+            else:
+                change.append((line.pk, product, quantity))
+    return add, change, remove
+
+
+def _adopt(instance, order):
+    """The admin's unsaved instance becomes the order the service created (the redirect and the log read it)."""
+    for field in Order._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(order, field.attname))
+    instance._state.adding = False
+
+
+class DraftLinesFormSet(PaginationInlineFormSet):
+    def clean(self):
+        """A new draft is created with its lines (``create_draft_order``): refuse what it would refuse, here."""
+        super().clean()
+        if self.instance.pk is None:
+            add, _change, _remove = _line_changes(self)
+            try:
+                services.check_lines(add)
+            except ServiceError as error:
+                raise ValidationError(error.message, code=error.code) from error
+
+
 class OrderLineInline(TabularInline):
-    """Lines: editable while the order is a draft; prices come from the product, never typed in."""
+    """Lines: editable while the order is a draft; the order services price them, never this form."""
 
     model = OrderLine
+    formset = DraftLinesFormSet
     extra = 0
     show_title = False  # the row shows product, quantity and price; no "3 x 22 @ 89.00" title
     fields = ["product", "quantity", "unit_price"]
@@ -120,32 +149,48 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
         return readonly
 
     def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # A new order is created with its lines by create_draft_order, in save_related.
+
+    def save_related(self, request, form, formsets, change):
+        """Lines go through the order services: they price every draft line; this admin never does."""
+        lines = next((f for f in formsets if f.model is OrderLine), None)
+        order = form.instance
+        if lines is None and not change:
+            raise PermissionDenied  # a draft is created with its lines: who may not add lines may not add one
+        if lines is None or not _is_draft(order):
+            return super().save_related(request, form, formsets, change)
+        add, edit, remove = _line_changes(lines)
         if not change:
-            # A new order is always a draft; placing it is a status change (an action).
-            obj.number = next_order_number()
-            obj.status = OrderStatus.DRAFT
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def get_change_reason(self, request, obj, form, change):
-        return super().get_change_reason(request, obj, form, change) if change else "draft created in admin"
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is OrderLine:
-            # New lines of a draft take today's effective price; placing the order fixes it again.
-            for line_form in formset.forms:
-                line = line_form.instance
-                if (
-                    line_form.has_changed()
-                    and line.product_id
-                    and (line.pk is None or "product" in line_form.changed_data)
-                ):
-                    line.unit_price = Product.objects.with_effective_price().get(pk=line.product_id).effective_price
-        super().save_formset(request, form, formset, change)
+            created = services.create_draft_order(
+                customer=order.customer,
+                lines=add,
+                user=request.user,
+                shipping={name: getattr(order, name) for name in Order.SHIPPING_FIELDS},
+                notes=order.notes,
+                reason=admin_reason("draft created"),
+            )
+            _adopt(order, created)
+        elif add or edit or remove:
+            draft_services.edit_draft_lines(
+                order=order,
+                user=request.user,
+                add=add,
+                change=edit,
+                remove=remove,
+                reason=admin_reason("lines changed"),
+            )
+        # What Django's change message and log entry read from a saved formset.
+        stored = {line.product_id: line for line in OrderLine.objects.filter(order_id=order.pk)}
+        lines.new_objects = [stored[product.pk] for product, _quantity in add]  # one line per product
+        lines.changed_objects = [(f.instance, f.changed_data) for f in lines.forms if f.instance.pk and f.has_changed()]
+        lines.deleted_objects = [f.instance for f in lines.deleted_forms if f.instance.pk]
+        form.save_m2m()
 
     @display(description=_("Number"), ordering="number")
     def number_display(self, obj):
-        return format_html('<span class="whitespace-nowrap">{}</span>', obj.number)
+        return nowrap(obj.number)
 
     @display(description=_("Status"), ordering="status", label=STATUS_LABELS)
     def status_display(self, obj):

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
 from unfold.widgets import UnfoldAdminSelectWidget
 
-from backoffice.admin_actions import ReasonDialogForm, ReasonForm, form_action, redirect_to_change_page, result_level
+from backoffice.admin_actions import (
+    OptionalReasonForm,
+    ReasonDialogForm,
+    form_action,
+    redirect_to_change_page,
+    result_level,
+)
 from backoffice.bulk import BulkResult
 from backoffice.errors import ServiceError
 from orders.choices import ALLOWED_TRANSITIONS, OrderStatus
@@ -46,13 +52,12 @@ class TransitionDialogForm(ReasonDialogForm):
     reason_help_text = _("Optional; kept in the order's history.")
 
 
-class BulkTransitionForm(ReasonForm):
+class BulkTransitionForm(OptionalReasonForm):
     to_status = forms.ChoiceField(label=_("New status"), widget=UnfoldAdminSelectWidget)
     field_order = ["to_status", "reason"]
 
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
         labels = dict(OrderStatus.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in OrderStatus.values if s in statuses]
 
@@ -102,13 +107,37 @@ class OrderActionsMixin:
             cache[object_id] = Order.objects.filter(pk=object_id).values_list("status", flat=True).first()
         return cache[object_id]
 
-    def _may_transition(self, request, object_id, to_status):
+    def has_transition_permission(self, request, to_status, object_id=None):
+        """May the user move this order (or, on the list, any order) to ``to_status``?
+
+        Change permission, and on a detail page a transition ``ALLOWED_TRANSITIONS`` allows from
+        the order's status: the page shows only the buttons of the statuses it may move to.
+        """
         if not self.has_change_permission(request):
             return False
         if object_id is None:
             return True
         status = self._status_of(request, str(object_id))
         return status is not None and to_status in ALLOWED_TRANSITIONS.get(status, ())
+
+    # Unfold asks has_<permission>_permission for each detail action (permissions=[...] above).
+    def has_transition_to_placed_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.PLACED, object_id)
+
+    def has_transition_to_paid_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.PAID, object_id)
+
+    def has_transition_to_shipped_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.SHIPPED, object_id)
+
+    def has_transition_to_delivered_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.DELIVERED, object_id)
+
+    def has_transition_to_cancelled_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.CANCELLED, object_id)
+
+    def has_transition_to_refunded_permission(self, request, object_id=None):
+        return self.has_transition_permission(request, OrderStatus.REFUNDED, object_id)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -144,14 +173,3 @@ class OrderActionsMixin:
         return form_action(
             self, request, queryset, form_class=form_class, title=_("Change order status"), perform=perform
         )
-
-
-def _permission_method(to_status):
-    def has_permission(self, request, object_id=None):
-        return self._may_transition(request, object_id, to_status)
-
-    return has_permission
-
-
-for _status in DETAIL_TRANSITIONS.values():
-    setattr(OrderActionsMixin, f"has_transition_to_{_status}_permission", _permission_method(_status))

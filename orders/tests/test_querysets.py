@@ -187,3 +187,22 @@ def test_order_search_matches_number_email_or_last_name_for_every_word(shop):
     assert numbers('"ORD-A1 lovelace') == []
     assert numbers('"') == ["ORD-A1", "ORD-A2", "ORD-A3", "ORD-B1", "ORD-C1"]
     assert numbers("") == ["ORD-A1", "ORD-A2", "ORD-A3", "ORD-B1", "ORD-C1"]
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [("ARCHER", ["ann"]), ("bob@", ["bob"]), ("555-01", ["bob"]), ("e", ["ann", "bob"]), ("nobody", [])],
+)
+def test_customers_containing_a_term_in_email_names_or_phone(db, term, expected):
+    CustomerFactory(first_name="Ann", last_name="Archer", email="ann@example.com", phone="")
+    CustomerFactory(first_name="Bob", last_name="Baker", email="bob@example.com", phone="555-0101")
+    assert sorted(c.first_name.lower() for c in Customer.objects.containing(term)) == expected
+
+
+def test_customers_joined_between_is_half_open(db):
+    now = timezone.now()
+    for days in (0, 1, 2):
+        customer = CustomerFactory(first_name=f"d{days}")
+        Customer.objects.filter(pk=customer.pk).update(created_at=now - timedelta(days=days))
+    joined = Customer.objects.joined_between(now - timedelta(days=2), now)
+    assert sorted(c.first_name for c in joined) == ["d1", "d2"]

@@ -9,14 +9,16 @@ from backoffice.tests.admin_support import (
     ROLE_AUDITOR,
     change_url,
     changelist_url,
+    messages_of,
     result_pks,
     run_action,
     user_in_role,
     user_with_perms,
 )
+from inventory.category_services import CATEGORY_IN_USE
 from inventory.models import Category, Product, StockMovement, Tag
 from inventory.services import adjust_stock
-from inventory.tests.factories import ProductFactory
+from inventory.tests.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +219,48 @@ def test_stock_movement_list_query_count_does_not_grow_with_rows(boss_client, su
     large, shown_large = _movement_list_queries(boss_client)
     assert (shown_small, shown_large) == (2, 22)
     assert small == large
+
+
+def _in_use(category, products, children):
+    return CATEGORY_IN_USE % {"name": category.name, "products": products, "children": children}
+
+
+def test_admin_delete_page_of_a_category_in_use_gives_the_services_message(boss_client):
+    shoes = CategoryFactory(name="Shoes")
+    ProductFactory(category=shoes)
+    url = reverse("admin:inventory_category_delete", args=[shoes.pk])
+    for response in (boss_client.get(url, follow=True), boss_client.post(url, {"post": "yes"}, follow=True)):
+        assert messages_of(response) == [_in_use(shoes, 1, 0)]
+    assert Category.objects.filter(pk=shoes.pk).exists()
+    assert not Category.history.filter(id=shoes.pk, history_type="-").exists()
+
+
+def test_admin_delete_page_deletes_an_empty_category_through_the_service(boss_client, superuser):
+    empty = CategoryFactory(name="Empty")
+    url = reverse("admin:inventory_category_delete", args=[empty.pk])
+    assert boss_client.post(url, {"post": "yes"}).status_code == 302
+    gone = Category.history.get(id=empty.pk, history_type="-")
+    assert (gone.history_user, gone.history_change_reason) == (superuser, "deleted in admin")
+
+
+def test_admin_bulk_delete_refuses_categories_in_use_with_the_services_message(boss_client, superuser):
+    hats, empty = CategoryFactory(name="Hats"), CategoryFactory(name="Empty")
+    ProductFactory(category=hats)
+    assert (
+        "delete_selected"
+        not in boss_client.get(changelist_url(Category)).context["action_form"].fields["action"].choices.__str__()
+    )
+    response = run_action(boss_client, Category, "delete_categories", [hats, empty], reason="spring clean")
+    text = " ".join(messages_of(boss_client.get(changelist_url(Category))))
+    assert response.status_code == 302
+    assert "1 categories deleted." in text and _in_use(hats, 1, 0) in text
+    assert list(Category.objects.filter(pk__in=[hats.pk, empty.pk]).values_list("name", flat=True)) == ["Hats"]
+    gone = Category.history.get(id=empty.pk, history_type="-")
+    assert (gone.history_user, gone.history_change_reason) == (superuser, "deleted in admin: spring clean")
+
+
+def test_admin_bulk_delete_needs_the_delete_permission(admin_client_as):
+    empty = CategoryFactory(name="Empty")
+    client = admin_client_as(user_with_perms("viewer", "inventory.view_category", "inventory.change_category"))
+    run_action(client, Category, "delete_categories", [empty], reason="")
+    assert Category.objects.filter(pk=empty.pk).exists()

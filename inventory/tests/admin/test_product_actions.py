@@ -5,8 +5,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from backoffice.tests.admin_support import changelist_url, run_action, user_with_perms
+from inventory import services
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product, StockMovement
+from inventory.tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +246,17 @@ def test_detail_status_buttons_need_change_permission(admin_client_as, catalogue
     url = reverse("admin:inventory_product_publish_detail", args=[catalogue["hat"].pk])
     assert client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 403
     assert _status(catalogue["hat"]) == ProductStatus.DRAFT
+
+
+SERVICES = {"publish": "publish_products", "unpublish": "unpublish_products", "archive": "archive_products"}
+
+
+@pytest.mark.parametrize("status", ProductStatus.values)
+@pytest.mark.parametrize("move", sorted(SERVICES))
+def test_a_status_button_shows_exactly_when_its_service_would_change_the_product(boss_client, superuser, status, move):
+    """The page offers a move iff the service does it (not skip it): the admin restates no skip rule."""
+    shown = ProductFactory(sku="SHOWN-1", status=status)
+    html = boss_client.get(reverse("admin:inventory_product_change", args=[shown.pk])).content.decode()
+    moved = ProductFactory(sku="MOVED-1", status=status)
+    result = getattr(services, SERVICES[move])(products=[moved], user=superuser, reason="test")
+    assert (f"/{move}_detail/" in html) == (result.changed == 1)

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from backoffice.tests.api.fixtures import assert_error
+from inventory.category_services import CATEGORY_IN_USE
 from inventory.models import Category, Tag
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 
@@ -38,7 +39,10 @@ def test_category_with_products_or_children_cannot_be_deleted(api):
     assert body["detail"] == (
         "Category Clothing still has 1 product(s) and 1 subcategory(ies). Move them to another category first."
     )
+    # The service's message: the admin's delete page and bulk action give the same one.
+    assert body["detail"] == CATEGORY_IN_USE % {"name": "Clothing", "products": 1, "children": 1}
     assert Category.objects.filter(pk=parent.pk).exists()
+    assert not Category.history.filter(id=parent.pk, history_type="-").exists()
 
 
 def test_empty_category_is_deleted_with_history(client_as, role_users):

@@ -1,12 +1,14 @@
 """Products from a file: bulk validation, all or nothing, history and stock movements."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from backoffice.tests.io.helpers import allow_stock_changes, errors, run
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Category, Product, StockMovement, Tag
+from inventory.models import BACKORDERS_OUTSTANDING, Category, Product, StockMovement, Tag, backorders_outstanding
 from inventory.tests.factories import CategoryFactory, ProductFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +180,39 @@ def test_clearing_backorders_with_negative_stock_is_refused(staff_user):
     ProductFactory(sku="BO-1", stock=-2, allow_backorder=True)
     report = run("product", [["sku", "name", "category", "allow_backorder"], ["BO-1", "B", "C", "no"]], user=staff_user)
     assert errors(report)[0][:2] == (2, "allow_backorder")
+    # The model's rule and message, the one the product form shows: 2 units owed, stock -2.
+    form_error = BACKORDERS_OUTSTANDING % {"count": 2, "stock": -2}
+    assert errors(report)[0][2] == form_error == backorders_outstanding(-2, False)
+    with pytest.raises(ValidationError) as refused:
+        Product(sku="BO-2", stock=-2, allow_backorder=False).clean()
+    assert refused.value.message_dict == {"allow_backorder": [form_error]}
+    product = Product.objects.get(sku="BO-1")
+    imported = product.history.filter(history_change_reason__startswith="import").count()
+    assert (product.allow_backorder, product.name != "B", imported) == (True, True, 0)
+
+
+def test_keeping_backorders_on_negative_stock_is_accepted(staff_user):
+    ProductFactory(sku="BO-1", stock=-2, allow_backorder=True)
+    report = run(
+        "product", [["sku", "name", "category", "allow_backorder"], ["BO-1", "B", "C", "yes"]], user=staff_user
+    )
+    assert errors(report) == []
+    assert Product.objects.get(sku="BO-1").name == "B"
+
+
+def test_published_at_is_set_the_first_time_a_product_is_published_and_then_kept(staff_user):
+    first = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    ProductFactory(sku="OLD-1", status=ProductStatus.ARCHIVED, published_at=first)
+    ProductFactory(sku="NEW-1", status=ProductStatus.DRAFT, published_at=None)
+    rows = [
+        ["sku", "name", "category", "status"],
+        ["OLD-1", "Old", "C", "published"],
+        ["NEW-1", "New", "C", "published"],
+    ]
+    rows += [["DRAFT-9", "Draft", "C", "draft"], ["PUB-9", "Pub", "C", "published"]]
+    assert errors(run("product", rows, user=staff_user)) == []
+    stored = dict(Product.objects.values_list("sku", "published_at"))
+    assert stored["OLD-1"] == first
+    assert stored["NEW-1"] is not None and stored["NEW-1"] > first
+    assert stored["DRAFT-9"] is None
+    assert stored["PUB-9"] is not None and stored["PUB-9"] > first

@@ -8,9 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from backoffice.tests.admin_support import change_url, changelist_url, result_pks, run_action, user_with_perms
-from inventory.models import StockMovement
-from orders.choices import OrderStatus
+from inventory.models import Product, StockMovement
+from inventory.tests.factories import CategoryFactory, ProductFactory
+from orders.choices import ALLOWED_TRANSITIONS, OrderStatus
 from orders.models import Order, OrderLine
+from orders.services import EMPTY_ORDER
 from orders.tests.factories import OrderFactory, OrderLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +218,82 @@ def test_order_lines_have_no_row_titles(boss_client, sales):
     html = boss_client.get(change_url(sales["a1"])).content.decode()
     assert f"2 x {sales['mug'].pk} @ 20.00" not in html
     assert "Mug" in html
+
+
+def _draft_form(order, lines, **extra):
+    """A change-form POST: the order fields and inline rows ``lines``, [(id, product, quantity, delete)]."""
+    data = {"customer": order.customer_id, "notes": order.notes, **dict.fromkeys(Order.SHIPPING_FIELDS, "")}
+    data.update({"lines-TOTAL_FORMS": str(len(lines)), "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"})
+    data["lines-INITIAL_FORMS"] = str(sum(1 for pk, *_rest in lines if pk))
+    for index, (pk, product, quantity, delete) in enumerate(lines):
+        row = {"id": pk or "", "order": order.pk or "", "product": product.pk, "quantity": quantity}
+        if delete:
+            row["DELETE"] = "on"
+        data.update({f"lines-{index}-{key}": value for key, value in row.items()})
+    data.update(extra)
+    return data
+
+
+def test_draft_line_prices_are_the_services_effective_prices(boss_client, superuser, sales):
+    """A category-priced product: the admin's price is ``with_effective_price()``'s, never the product's own field."""
+    scarf = ProductFactory(sku="SCARF-1", price=None, category=CategoryFactory(default_price=Decimal("17.35")))
+    draft = sales["c1"]
+    mug_line = draft.lines.get()
+    sales["mug"].price = Decimal("25.00")  # after the draft was made: its mug line keeps 20.00
+    sales["mug"].save()
+    data = _draft_form(draft, [(mug_line.pk, sales["mug"], 5, False), (None, scarf, 2, False)], notes="by phone")
+    response = boss_client.post(change_url(draft), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    lines = list(draft.lines.order_by("pk").values_list("product__sku", "quantity", "unit_price"))
+    effective = Product.objects.with_effective_price().get(pk=scarf.pk).effective_price
+    assert lines == [("MUG-1", 5, Decimal("20.00")), ("SCARF-1", 2, effective)]
+    assert effective == Decimal("17.35")
+    added = OrderLine.history.get(product_id=scarf.pk)
+    assert (added.history_user, added.history_change_reason) == (superuser, f"added to draft {draft.number}")
+    changed = OrderLine.history.filter(id=mug_line.pk).order_by("-history_id").first()
+    assert (changed.history_user, changed.history_change_reason) == (superuser, "lines changed in admin")
+    assert Order.objects.get(pk=draft.pk).notes == "by phone"
+
+
+def test_draft_line_with_a_new_product_is_priced_again_and_removed_lines_go(boss_client, sales):
+    draft = sales["c1"]
+    OrderLineFactory(order=draft, product=sales["pen"], quantity=1, unit_price=Decimal("1.00"))
+    mug_line, pen_line = draft.lines.order_by("pk")
+    cap = ProductFactory(sku="CAP-9", price=Decimal("7.77"))
+    data = _draft_form(draft, [(mug_line.pk, cap, 3, False), (pen_line.pk, sales["pen"], 1, True)])
+    assert boss_client.post(change_url(draft), data).status_code == 302
+    assert list(draft.lines.values_list("product__sku", "quantity", "unit_price")) == [("CAP-9", 3, Decimal("7.77"))]
+
+
+def test_new_draft_without_lines_gets_the_services_message_and_nothing_is_written(boss_client, sales):
+    before = Order.objects.count()
+    data = {"customer": sales["bob"].pk, "notes": "empty", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
+    data.update({"lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"})
+    response = boss_client.post(reverse("admin:orders_order_add"), data)
+    assert response.status_code == 200
+    assert str(EMPTY_ORDER) in response.content.decode()
+    assert Order.objects.count() == before
+
+
+def test_lines_of_a_placed_order_cannot_be_changed_by_a_forged_post(boss_client, sales):
+    order = sales["a1"]
+    line = order.lines.get(product=sales["mug"])
+    data = _draft_form(order, [(line.pk, sales["mug"], 9, False)], notes="forged")
+    boss_client.post(change_url(order), data)
+    assert list(order.lines.order_by("pk").values_list("quantity", "unit_price")) == [
+        (2, Decimal("20.00")),
+        (1, Decimal("10.00")),
+    ]
+
+
+@pytest.mark.parametrize("status", OrderStatus.values)
+def test_detail_page_offers_exactly_the_lifecycles_next_statuses(boss_client, sales, status):
+    """One button per status ALLOWED_TRANSITIONS allows next; a button it does not allow answers 403."""
+    order = OrderFactory(customer=sales["bob"], status=status)
+    html = boss_client.get(change_url(order)).content.decode()
+    offered = {s for s in OrderStatus.values if f"/mark_{s}/" in html}
+    assert offered == set(ALLOWED_TRANSITIONS[status])
+    for refused in set(OrderStatus.values) - offered - {OrderStatus.DRAFT}:
+        url = reverse(f"admin:orders_order_mark_{refused}", args=[order.pk])
+        assert boss_client.post(url, {"reason": "", "_form_submitted": "1"}).status_code == 403
+    assert _status(order) == status

@@ -1,4 +1,4 @@
-"""Developer tool: rebuild ``fixtures/demo.json`` from ``backoffice.demo.catalog`` through the services."""
+"""Developer tool: rebuild ``fixtures/demo.json`` from ``orders.demo.catalog`` through the services."""
 
 from pathlib import Path
 
@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from backoffice.demo.build import build_demo_shop
 from inventory.models import Category, Product, Tag
+from orders.demo.build import build_demo_shop
 from orders.models import Customer, Order
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"

@@ -12,9 +12,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from backoffice.db import capabilities
-from backoffice.demo.load import HISTORY_REASON
 from inventory.models import Category, Product, StockMovement, Tag
 from inventory.tests.factories import ProductFactory, UserFactory
+from orders.demo.load import HISTORY_REASON
 from orders.models import Customer, Order, OrderLine
 from orders.services import place_order
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from backoffice.demo.load import DEMO_FIXTURE
 from inventory.tests.factories import CategoryFactory
+from orders.demo.load import DEMO_FIXTURE
 
 
 @pytest.mark.slow

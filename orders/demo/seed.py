@@ -30,12 +30,12 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from backoffice.demo import catalog
-from backoffice.demo.writers import RowWriter, bulk_load
 from backoffice.money import CENT
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, StockMovement, Tag
 from orders.choices import REVENUE_STATUSES, STOCK_HOLDING_STATUSES, OrderStatus
+from orders.demo import catalog
+from orders.demo.writers import RowWriter, bulk_load
 from orders.models import Customer, Order, OrderLine
 from orders.pricing import TIER_DISCOUNT_RATES
 from orders.recount import recount_customer_stats

@@ -13,12 +13,12 @@ from unittest import mock
 from django.db import transaction
 from django.test.utils import override_settings
 
-from backoffice.demo import catalog
 from inventory import services as stock
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, Tag
 from orders import services as ordering
 from orders.choices import OrderStatus
+from orders.demo import catalog
 from orders.models import Customer
 
 SEED = 2026

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from backoffice.demo.load import DEMO_FIXTURE, demo_data_present, load_demo_data, rows_in_the_way
+from orders.demo.load import DEMO_FIXTURE, demo_data_present, load_demo_data, rows_in_the_way
 
 ALREADY_PRESENT = "Demo data already present; nothing loaded."
 IN_THE_WAY = (

@@ -1,11 +1,11 @@
-"""Synthetic data at scale for benchmarks; see ``backoffice/demo/seed.py`` for what it keeps consistent."""
+"""Synthetic data at scale for benchmarks; see ``orders/demo/seed.py`` for what it keeps consistent."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from backoffice.demo.seed import Seeder
+from orders.demo.seed import Seeder
 from orders.models import Order
 
 HAS_ORDERS = (

@@ -24,8 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.money import ZERO, round_money
 from inventory.models import Product
 from orders import reports
-from orders.admin.order import STATUS_LABELS
-from orders.choices import OrderStatus
+from orders.choices import STATUS_LABELS, OrderStatus
 from orders.models import Customer, Order, OrderLine
 
 PERIODS = [(1, _("Revenue today")), (7, _("Revenue, last 7 days")), (30, _("Revenue, last 30 days"))]
@@ -127,7 +126,7 @@ def other_kpis(today, by_day):
     first_day = (today - timedelta(days=29)).isoformat()
     revenue, orders = _days_total(by_day, today, 30)
     average = round_money(revenue / orders if orders else Decimal("0"))
-    new_customers = Customer.objects.filter(created_at__gte=start, created_at__lt=end).count()
+    new_customers = Customer.objects.joined_between(start, end).count()
     return [
         Kpi(
             title=str(_("Average order value, last 30 days")),
