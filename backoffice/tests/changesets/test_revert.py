@@ -161,7 +161,7 @@ def test_a_draft_line_change_in_the_admin_shows_on_the_order_history(boss_client
     assert order.history.latest().history_change_reason == "saved in admin (no field changed)"
     html = boss_client.get(reverse("admin:orders_order_history", args=[order.pk])).content.decode()
     assert 'data-line-change="quantity">quantity: 3 &rarr; 8' in html
-    assert "changed in admin with order line" in html
+    assert "lines changed in admin" in html
     version = boss_client.get(version_url(order, order.history.latest()))
     (table,) = version.context["version_children"]
     assert table["rows"] == [[shirt, 8, Decimal("20.00")]]  # the lines as they stood at that version
