@@ -65,7 +65,13 @@ def sidebar_navigation(request):
             ],
         },
         {"title": _("Sales"), "items": [_item(_("Orders"), "receipt_long", "orders.order")]},
-        {"title": _("Customers"), "items": [_item(_("Customers"), "group", "orders.customer")]},
+        {
+            "title": _("Customers"),
+            "items": [
+                _item(_("Customers"), "group", "orders.customer"),
+                _item(_("Tier rules"), "workspace_premium", "orders.tierrule"),
+            ],
+        },
         {
             "title": _("History"),
             "items": [

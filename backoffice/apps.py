@@ -6,3 +6,6 @@ class BackofficeConfig(AppConfig):
     name = "backoffice"
     verbose_name = _("Back office")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from backoffice.accounts import signals  # noqa: F401

@@ -153,6 +153,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (staff avatars). Served only through views that check who asks, never as static files.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -262,6 +264,8 @@ IMPORT_MAX_FILE_SIZE = env.int("SHOP_IMPORT_MAX_FILE_SIZE", default=10 * 1024 * 
 IMPORT_MAX_ROWS = env.int("SHOP_IMPORT_MAX_ROWS", default=200_000)
 # Deepest category path an import may create ("A > B > C" is depth 3).
 CATEGORY_MAX_DEPTH = env.int("SHOP_CATEGORY_MAX_DEPTH", default=4)
+# Largest avatar image a staff member may upload.
+AVATAR_MAX_BYTES = env.int("SHOP_AVATAR_MAX_BYTES", default=2 * 1024 * 1024)
 # OrderLine's covering index (include=) is PostgreSQL's; SQLite and MariaDB build it without the
 # extra columns, which is what we want there: no warning about it on every command.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -342,6 +346,8 @@ UNFOLD = {
         "show_all_applications": False,
         "navigation": "backoffice.admin_site.sidebar_navigation",
     },
+    # The user menu: the account's own profile page, then the password change.
+    "ACCOUNT": {"navigation": "backoffice.accounts.views.account_links"},
     "COMMAND": {
         # Our own bounded search instead of scanning every registered model.
         "search_models": False,

@@ -19,6 +19,7 @@ urlpatterns = [
         security_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("admin/", include("backoffice.accounts.views")),  # the user's own profile (user menu)
     path("admin/", admin.site.urls),
     path("api/v1/", include("backoffice.api.urls")),  # api: REST endpoints, JWT, schema, docs
 ]

@@ -9,9 +9,12 @@ from backoffice import money
 from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
+from orders.customer_models import ADDRESS_FIELDS, Address, CustomerNote, TierRule
 from orders.indexes import NullsLastIndex
 from orders.pricing import RATE_FIELD
 from orders.querysets import CustomerQuerySet, OrderLineQuerySet, OrderQuerySet
+
+__all__ = ["Address", "Customer", "CustomerNote", "Order", "OrderLine", "OrderNumber", "TierRule"]
 
 MONEY, TOTAL = money.PRICE, money.TOTAL
 # Customer's order figures, kept by orders.services (see Customer).
@@ -37,7 +40,28 @@ class Customer(TimeStampedModel):
     tier = models.CharField(
         _("tier"), max_length=16, choices=CustomerTier.choices, default=CustomerTier.REGULAR, db_index=True
     )
+    # Pinned: tier rules never move this customer (orders.tiers); the tier is set by hand only.
+    tier_pinned = models.BooleanField(
+        _("tier pinned"), default=False, db_default=False, help_text=_("Tier rules never move a pinned customer.")
+    )
     notes = models.TextField(_("notes"), blank=True)
+    # One default of each kind at most, by construction; set through orders.customers.
+    default_shipping_address = models.ForeignKey(
+        "orders.Address",
+        verbose_name=_("default shipping address"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    default_billing_address = models.ForeignKey(
+        "orders.Address",
+        verbose_name=_("default billing address"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Kept by orders.services only (placement, draft -> placed, cancel/refund), in the order's
     # transaction: lists sort and filter on them instead of counting each customer's orders.
     # orders.recount.recount_customer_stats() recomputes them from the orders (bulk loads);
@@ -83,6 +107,14 @@ class Customer(TimeStampedModel):
             ]
         super().save(*args, **kwargs)
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        for field in ("default_shipping_address", "default_billing_address"):
+            address = getattr(self, field)
+            if address is not None and address.customer_id != self.pk:
+                raise ValidationError({field: _("Pick one of this customer's own addresses.")})
+
     def __str__(self):
         name = self.full_name
         return f"{name} <{self.email}>" if name and self.email else (name or self.email or f"#{self.pk}")
@@ -113,6 +145,7 @@ class Order(TimeStampedModel):
         "shipping_postcode",
         "shipping_country",
     )
+    BILLING_FIELDS = tuple(f"billing_{field}" for field in ADDRESS_FIELDS)
 
     number = models.CharField(_("number"), max_length=32, unique=True)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
@@ -140,6 +173,15 @@ class Order(TimeStampedModel):
     shipping_city = models.CharField(_("city"), max_length=100, blank=True)
     shipping_postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     shipping_country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. DE"))
+    # Copies of the customer's addresses when the order was placed (db_default: bulk loaders such as
+    # seed_demo's COPY need not name them): a later change of the address
+    # book never changes a past order (orders.customers.order_address_fields).
+    billing_name = models.CharField(_("bill to"), max_length=200, blank=True, db_default="")
+    billing_line1 = models.CharField(_("billing address"), max_length=200, blank=True, db_default="")
+    billing_line2 = models.CharField(_("billing address (continued)"), max_length=200, blank=True, db_default="")
+    billing_city = models.CharField(_("billing city"), max_length=100, blank=True, db_default="")
+    billing_postcode = models.CharField(_("billing postcode"), max_length=20, blank=True, db_default="")
+    billing_country = models.CharField(_("billing country"), max_length=2, blank=True, db_default="")
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -44,6 +44,14 @@ def units_sold_from_lines():
 
 
 class CustomerQuerySet(models.QuerySet):
+    def shoppers(self):
+        """Customers who are not staff: no user account, or a user who is not staff.
+
+        Staff have a profile, not a customer record (``orders.signals``); one linked to a staff
+        user by hand stays out of the customer list and the dashboard's counts all the same.
+        """
+        return self.filter(Q(user__isnull=True) | Q(user__is_staff=False))
+
     def containing(self, term):
         """Customers whose e-mail, first or last name or phone contains ``term`` (any case)."""
         query = Q()

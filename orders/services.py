@@ -32,6 +32,7 @@ from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Product
 from inventory.services import apply_stock_changes, lock_products_for_order
 from orders.choices import ALLOWED_TRANSITIONS, REVENUE_STATUSES, STOCK_HOLDING_STATUSES, CustomerTier, OrderStatus
+from orders.customers import order_address_fields
 from orders.models import Customer, Order, OrderLine, OrderNumber
 from orders.pricing import discount_rate_for, order_totals
 
@@ -143,7 +144,7 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
         discount_rate=discount_rate_for(customer.tier),
         notes=notes,
         created_by=actor(user),
-        **_shipping_fields(customer, shipping),
+        **order_address_fields(customer, shipping=shipping),
     )
     lines = [
         OrderLine(order=order, product=product, quantity=quantity, unit_price=priced[product.pk].effective_price)
@@ -159,12 +160,6 @@ def place_order(*, customer, lines, user, shipping=None, notes=""):
     return order
 
 
-def _shipping_fields(customer, shipping):
-    shipping = dict(shipping or {})
-    shipping.setdefault("shipping_name", customer.full_name)
-    return {key: value for key, value in shipping.items() if key in Order.SHIPPING_FIELDS}
-
-
 @transaction.atomic
 def create_draft_order(*, customer, lines, user, shipping=None, notes="", reason="draft created"):
     """A draft: no stock taken, prices shown at today's value and fixed again when it is placed."""
@@ -176,7 +171,7 @@ def create_draft_order(*, customer, lines, user, shipping=None, notes="", reason
         status=OrderStatus.DRAFT,
         notes=notes,
         created_by=actor(user),
-        **_shipping_fields(customer, shipping),
+        **order_address_fields(customer, shipping=shipping),
     )
     stamp(order, user=user, reason=reason).save()
     for product, quantity in merged.items():
@@ -251,6 +246,10 @@ def _place_draft(order, lines, user, reason):
         )
     order.placed_at = timezone.now()
     order.discount_rate = discount_rate_for(order.customer.tier)
+    # Addresses left blank on the draft are copied from the customer's defaults, now, for good.
+    typed = {field: getattr(order, field) for field in (*Order.SHIPPING_FIELDS, *Order.BILLING_FIELDS)}
+    for field, value in order_address_fields(order.customer, shipping=typed).items():
+        setattr(order, field, value)
     _store_totals(order, lines)  # saved with the status change, in transition_order
     _take_stock(order, {line.product: -line.quantity for line in lines}, user)
 

@@ -1,4 +1,4 @@
-"""Glue only: every new User gets a Customer profile."""
+"""Glue only: a new shopper's User gets a Customer. Staff get a profile (backoffice.accounts), not a customer."""
 
 from django.conf import settings
 from django.db.models.signals import post_save
@@ -9,7 +9,7 @@ from orders.models import Customer
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="orders.customer_profile_for_new_user")
 def create_customer_profile(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
+    if not created or raw or instance.is_staff:
         return
     email = (instance.email or "").strip().lower() or None
     if email:

@@ -126,7 +126,7 @@ def other_kpis(today, by_day):
     first_day = (today - timedelta(days=29)).isoformat()
     revenue, orders = _days_total(by_day, today, 30)
     average = round_money(revenue / orders if orders else Decimal("0"))
-    new_customers = Customer.objects.joined_between(start, end).count()
+    new_customers = Customer.objects.shoppers().joined_between(start, end).count()
     return [
         Kpi(
             title=str(_("Average order value, last 30 days")),

@@ -42,7 +42,7 @@ def test_sidebar_groups_for_superuser(superuser):
         "Overview": ["Dashboard"],
         "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
         "Sales": ["Orders"],
-        "Customers": ["Customers"],
+        "Customers": ["Customers", "Tier rules"],
         "History": ["Change sets", "Recycle bin"],
         "Access": ["Users", "Groups", "Login attempts", "Login log"],
     }

@@ -19,6 +19,8 @@ CATALOG_MANAGER = {
 }  # fmt: skip
 ORDER_CLERK = {
     "add_customer", "change_customer", "view_customer", "export_customer",
+    "add_address", "change_address", "view_address", "add_customernote", "change_customernote", "view_customernote",
+    "view_tierrule",
     "add_order", "change_order", "view_order", "export_order",
     "add_orderline", "change_orderline", "view_orderline",
     "view_product", "view_category", "view_tag",
@@ -27,6 +29,7 @@ ORDER_CLERK = {
 AUDITOR = {
     "view_category", "view_tag", "view_product", "view_stockmovement",
     "view_customer", "view_order", "view_orderline", "view_ordernumber",
+    "view_address", "view_customernote", "view_tierrule", "view_historicaladdress", "view_historicaltierrule",
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
     "view_historicalcustomer", "view_historicalorder", "view_historicalorderline",
     "export_category", "export_tag", "export_product", "export_stockmovement", "export_customer", "export_order",
@@ -58,8 +61,8 @@ def test_each_group_gets_exactly_its_permissions():
     assert codenames("Auditor") == AUDITOR
     assert output.splitlines() == [
         "Catalog manager: 27 permissions (27 added, 0 removed).",
-        "Order clerk: 16 permissions (16 added, 0 removed).",
-        "Auditor: 22 permissions (22 added, 0 removed).",
+        "Order clerk: 23 permissions (23 added, 0 removed).",
+        "Auditor: 27 permissions (27 added, 0 removed).",
     ]
 
 
@@ -82,8 +85,8 @@ def test_running_twice_gives_identical_permission_sets():
     assert Group.objects.count() == 3
     assert output.splitlines() == [
         "Catalog manager: 27 permissions (unchanged).",
-        "Order clerk: 16 permissions (unchanged).",
-        "Auditor: 22 permissions (unchanged).",
+        "Order clerk: 23 permissions (unchanged).",
+        "Auditor: 27 permissions (unchanged).",
     ]
 
 
@@ -95,6 +98,6 @@ def test_permissions_a_group_should_not_have_are_removed_and_missing_ones_restor
     auditor.user_set.add(staff_user)
     output = setup_roles()
     assert codenames("Auditor") == AUDITOR
-    assert "Auditor: 22 permissions (1 added, 1 removed)." in output
+    assert "Auditor: 27 permissions (1 added, 1 removed)." in output
     # Members stay members: the command manages permissions, not people.
     assert list(auditor.user_set.all()) == [staff_user]

@@ -75,10 +75,11 @@ def test_revenue_kpis_and_changes(superuser, shop):
 
 
 def test_other_kpis_and_status_counts(superuser, shop):
+    CustomerFactory(user=superuser)  # linked to a staff user by hand: still not a new customer
     figures = _figures(superuser)
     average, new_customers = figures["other_kpis"]
     assert average.value == "66.50"  # 266.00 over 4 revenue orders
-    assert new_customers.value == "2"  # ann and the superuser's profile; "old" joined 40 days ago
+    assert new_customers.value == "1"  # ann; "old" joined 40 days ago; staff are not customers
     assert {row["status"]: row["count"] for row in figures["status_counts"]} == {
         "draft": 1,
         "placed": 1,

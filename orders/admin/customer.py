@@ -1,9 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from unfold.admin import ModelAdmin
+from django.views.decorators.http import require_POST
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
+from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from backoffice.admin_actions import OptionalReasonForm, admin_reason, form_action, result_level
@@ -11,17 +17,41 @@ from backoffice.admin_history import TrackedAdmin
 from backoffice.admin_io import ImportExportAdminMixin
 from backoffice.admin_lists import nowrap
 from backoffice.admin_site import EstimatedCountPaginator
+from backoffice.errors import ServiceError
 from inventory.admin.filters import DateRangeFilter
 from orders import services
 from orders.admin.filters import CustomerHasOrdersFilter, NeverOrderedFilter, OrderedWithinFilter
-from orders.choices import TIER_LABELS, CustomerTier
-from orders.models import Customer
+from orders.choices import STATUS_LABELS, TIER_LABELS, CustomerTier
+from orders.customer_page import customer_overview
+from orders.customers import add_customer_note
+from orders.models import Address, Customer
 from orders.querysets import CUSTOMER_TEXT_FIELDS
+
+NOTE_ADDED = _("Note added to %(customer)s.")
 
 
 class ChangeTierForm(OptionalReasonForm):
     tier = forms.ChoiceField(label=_("New tier"), choices=CustomerTier.choices, widget=UnfoldAdminSelectWidget)
     field_order = ["tier", "reason"]
+
+
+class ShopperChangeList(ChangeList):
+    """The customer list (and its export) shows shoppers only: staff are not customers.
+
+    A staff user's customer (linked by hand) keeps its own page, reached from its orders.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).shoppers()
+
+
+class AddressInline(TabularInline):
+    """The address book; which entries are the defaults is chosen above, on the customer."""
+
+    model = Address
+    extra = 0
+    show_title = False
+    fields = ["label", "name", "line1", "line2", "postcode", "city", "country", "phone"]
 
 
 @admin.register(Customer)
@@ -55,15 +85,61 @@ class CustomerAdmin(TrackedAdmin, ModelAdmin, ImportExportAdminMixin):
     autocomplete_fields = ["user"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (_("Customer"), {"fields": ["first_name", "last_name", "email", "phone", "tier", "user"]}),
+        (_("Customer"), {"fields": ["first_name", "last_name", "email", "phone", "tier", "tier_pinned", "user"]}),
+        (_("Default addresses"), {"fields": ["default_shipping_address", "default_billing_address"]}),
         (_("Notes"), {"fields": ["notes", "created_at", "updated_at"]}),
     ]
+    inlines = [AddressInline]
     actions = ["change_tier"]
+    # The figures, orders, notes timeline and tier history (orders.customer_page) around the form.
+    change_form_outer_before_template = "admin/orders/customer/figures.html"
+    change_form_outer_after_template = "admin/orders/customer/overview.html"
 
     def get_queryset(self, request):
         # The order figures are the customer's own columns (kept by orders.services): sorting and
         # filtering on them use their indexes instead of counting every customer's orders.
         return super().get_queryset(request).with_discount_rate().with_has_orders()
+
+    def get_changelist(self, request, **kwargs):
+        return ShopperChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("default_shipping_address", "default_billing_address"):
+            # Only this customer's own addresses (Customer.clean checks it again).
+            object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = (
+                Address.objects.filter(customer_id=unquote(object_id)) if object_id else Address.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        customer = self.get_object(request, unquote(object_id))
+        if customer is not None:
+            extra_context = {
+                **(extra_context or {}),
+                **customer_overview(customer, page_number=request.GET.get("orders_page", 1)),
+                "status_labels": STATUS_LABELS,
+                "can_add_note": self.has_change_permission(request, customer),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        note = self.admin_site.admin_view(require_POST(self.add_note_view))
+        return [path("<path:object_id>/notes/add/", note, name="orders_customer_add_note"), *super().get_urls()]
+
+    def add_note_view(self, request, object_id):
+        customer = self.get_object(request, unquote(object_id))
+        if customer is None:
+            raise Http404
+        if not self.has_change_permission(request, customer):
+            raise PermissionDenied
+        try:
+            add_customer_note(customer=customer, author=request.user, body=request.POST.get("body", ""))
+        except ServiceError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, NOTE_ADDED % {"customer": customer}, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:orders_customer_change", args=[customer.pk]) + "#notes")
 
     @display(description=_("Name"), ordering="last_name")
     def name_display(self, obj):

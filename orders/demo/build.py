@@ -16,10 +16,11 @@ from django.test.utils import override_settings
 from inventory import services as stock
 from inventory.choices import MovementReason, ProductStatus
 from inventory.models import Category, Product, Tag
+from orders import customers
 from orders import services as ordering
 from orders.choices import OrderStatus
 from orders.demo import catalog
-from orders.models import Customer
+from orders.models import Address, Customer
 
 SEED = 2026
 # The newest order is placed at this moment; the first of the 90 days starts 90 days earlier.
@@ -125,13 +126,21 @@ class DemoBuilder:
             )
             customer._change_reason = "demo customer"
             customer.save()
-            customer.shipping = {
-                "shipping_name": f"{first} {last}",
-                "shipping_line1": f"{self.rng.choice(catalog.STREETS)} {self.rng.randint(1, 120)}",
-                "shipping_city": city,
-                "shipping_postcode": postcode,
-                "shipping_country": country,
-            }
+            home = Address(
+                customer=customer,
+                label="Home",
+                name=f"{first} {last}",
+                line1=f"{self.rng.choice(catalog.STREETS)} {self.rng.randint(1, 120)}",
+                city=city,
+                postcode=postcode,
+                country=country,
+            )
+            home._change_reason = "demo customer"
+            home.save()
+            # Orders are placed without an address: they copy these defaults (orders.customers).
+            customers.set_default_addresses(
+                customer=customer, shipping=home, billing=home, user=None, reason="demo customer"
+            )
             self.customers.append(customer)
 
     # --- orders ---------------------------------------------------------------------------
@@ -197,7 +206,7 @@ class DemoBuilder:
         if not lines:
             lines = [(self._restocked(self.products["TSH-ORG-WHT-M"]), 1)]
         create = ordering.create_draft_order if draft else ordering.place_order
-        return create(customer=customer, lines=lines, user=None, shipping=customer.shipping)
+        return create(customer=customer, lines=lines, user=None)
 
     def _restocked(self, product):
         if product.stock < 1:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backoffice.history import record_bulk_history
 from inventory.models import Category, Product, StockMovement, Tag
-from orders.models import Customer, Order, OrderLine
+from orders.models import Address, Customer, Order, OrderLine
 from orders.recount import recount_customer_stats
 from orders.services import sync_order_number_sequence
 
@@ -20,7 +20,7 @@ DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 HISTORY_REASON = "demo data loaded"
 # The newest demo order looks this old right after loading.
 NEWEST_ORDER_AGE = timedelta(hours=3)
-LOADED_MODELS = (Category, Tag, Product, StockMovement, Customer, Order, OrderLine)
+LOADED_MODELS = (Category, Tag, Product, StockMovement, Customer, Address, Order, OrderLine)
 
 
 def demo_data_present():

@@ -4,13 +4,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.importing.exporting import Column, Exporter, SQLCell, only_filters
 from backoffice.money import CENT
-from orders.models import Customer, Order, OrderLine
+from orders.models import Address, Customer, Order, OrderLine
 from orders.pricing import RATE_FIELD, discount_rate_expression
 from orders.querysets import MONEY_FIELD
+from orders.resources.customers import ADDRESS_COLUMNS
 
 RATE = Decimal("0.0001")
 
@@ -18,6 +20,18 @@ RATE = Decimal("0.0001")
 def _decimal(value, places):
     """Some backends hand computed columns back as floats; show them as the shop's decimals."""
     return None if value is None else Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _verbose(field):
+    return Address._meta.get_field(field).verbose_name
+
+
+def _address_cell(field):
+    def cell(customer):
+        address = customer.default_shipping_address
+        return getattr(address, field) if address is not None else ""
+
+    return cell
 
 
 class CustomerExporter(Exporter):
@@ -29,11 +43,16 @@ class CustomerExporter(Exporter):
         Column("phone", lambda c: c.phone),
         Column("tier", lambda c: c.tier),
         Column("notes", lambda c: c.notes),
+        # The default (shipping) address, in the columns the import reads (orders.resources.customers).
+        *(
+            Column(column, _address_cell(field), format_lazy("{}: {}", _("default address"), _verbose(field)))
+            for column, field in ADDRESS_COLUMNS.items()
+        ),
     )
 
     def queryset(self, base=None):
         base = only_filters(Customer, base)
-        return base.order_by("email")
+        return base.select_related("default_shipping_address").order_by("email")
 
 
 class OrderLineExporter(Exporter):

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from backoffice.models import Profile
 from orders.models import Customer
 from orders.tests.factories import CustomerFactory
 
@@ -41,3 +42,16 @@ def test_saving_the_user_again_creates_no_second_profile():
     assert Customer.objects.filter(user=user).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         Customer.objects.create(user=user, email="other@example.com")
+
+
+def test_a_staff_user_gets_a_profile_and_no_customer():
+    clerk = User.objects.create_user("clerk", email="clerk@shop.test", is_staff=True)
+    boss = User.objects.create_superuser("boss", email="boss@shop.test", password="Correct-horse-9!")
+    assert Profile.objects.filter(user__in=[clerk, boss]).count() == 2
+    assert not Customer.objects.exists()
+
+
+def test_a_shopper_gets_a_profile_and_a_customer():
+    shopper = User.objects.create_user("dee", email="dee@example.com")
+    assert Profile.objects.get(user=shopper).name == "dee"
+    assert Customer.objects.get(user=shopper).email == "dee@example.com"

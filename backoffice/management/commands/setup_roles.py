@@ -10,7 +10,7 @@ SHOP_APPS = ("inventory", "orders", "changesets")
 # Change sets: every role reads them; those who change data may undo a set (with its models' permissions too).
 CHANGESET_STAFF = ("view_changeset", "undo_changeset")
 CATALOG_MODELS = ("category", "tag", "product", "stockmovement")
-ORDER_MODELS = ("customer", "order", "orderline")
+ORDER_MODELS = ("customer", "address", "customernote", "order", "orderline")
 
 
 def _is_historical(model):
@@ -32,9 +32,14 @@ def catalog_manager(app, model, codename):
 
 
 def order_clerk(app, model, codename):
-    """Takes and changes orders and customers, exports them, and looks the catalogue up."""
+    """Takes and changes orders and customers, exports them, and looks the catalogue up.
+
+    Tier rules: the clerk sees them and their preview; changing and applying them is a manager's.
+    """
     if app == "changesets":
         return codename in CHANGESET_STAFF
+    if app == "orders" and model == "tierrule":
+        return codename == "view_tierrule"
     if app == "orders" and model in ORDER_MODELS:
         return codename.split("_", 1)[0] in ("view", "add", "change") or codename in ("export_order", "export_customer")
     return app == "inventory" and codename in ("view_product", "view_category", "view_tag")

@@ -17,6 +17,7 @@ FIXTURE_MODELS = [
     "inventory.Tag",
     "inventory.Product",
     "orders.Customer",
+    "orders.Address",
     "orders.Order",
     "orders.OrderLine",
     "orders.OrderNumber",

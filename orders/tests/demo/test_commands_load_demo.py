@@ -15,7 +15,7 @@ from backoffice.db import capabilities
 from inventory.models import Category, Product, StockMovement, Tag
 from inventory.tests.factories import ProductFactory, UserFactory
 from orders.demo.load import HISTORY_REASON
-from orders.models import Customer, Order, OrderLine
+from orders.models import Address, Customer, Order, OrderLine
 from orders.services import place_order
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test loads the demo fixture
@@ -26,6 +26,7 @@ FIXTURE_COUNTS = {
     Product: 60,
     StockMovement: 296,
     Customer: 30,
+    Address: 30,
     Order: 100,
     OrderLine: 207,
 }
@@ -50,6 +51,12 @@ def test_loads_exactly_the_fixture_and_a_second_run_adds_nothing():
     assert load().strip() == "Demo data already present; nothing loaded."
     assert counts() == FIXTURE_COUNTS
     assert Product.history.count() + Order.history.count() == history_rows
+
+
+def test_a_staff_user_made_first_is_no_customer_in_the_way():
+    UserFactory(username="admin", is_superuser=True)  # as ensure_admin before the first load
+    load()
+    assert counts() == FIXTURE_COUNTS
 
 
 def test_nothing_is_loaded_into_a_shop_that_has_products():
@@ -140,7 +147,7 @@ def test_every_loaded_object_gets_one_creation_history_row():
 
 def test_the_order_number_sequence_continues_after_the_demo_orders():
     load()
-    staff_user = UserFactory(username="clerk")  # after loading: its profile takes the next customer id
+    staff_user = UserFactory(username="clerk")  # staff: a profile, no customer
     customer = Customer.objects.get(email="anna.schmidt@example.com")
     product = Product.objects.get(sku="TSH-STR-NVY-M")
     order = place_order(customer=customer, lines=[(product, 1)], user=staff_user)
@@ -149,9 +156,10 @@ def test_the_order_number_sequence_continues_after_the_demo_orders():
     assert tail == 101 if not capabilities().auto_increment_gaps else tail > 100
 
 
-def test_nothing_is_loaded_over_existing_customers(staff_user):
-    # The new user's customer profile has an id the demo customers would overwrite.
-    profile = Customer.objects.get(user=staff_user)
+def test_nothing_is_loaded_over_existing_customers():
+    # A shopper's account made before loading: its customer has an id the demo customers would overwrite.
+    shopper = UserFactory(username="clerk", is_staff=False)
+    profile = Customer.objects.get(user=shopper)
     output = load()
     assert output.strip() == (
         "Demo data not loaded: the database already has 1 customers, which the demo's rows would overwrite. "

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('changesets', '0001_changeset'),
-        ('orders', '0006_customer_order_stats'),
+        ('orders', '0008_remove_blank_staff_customers'),
     ]
 
     operations = [
