@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from backoffice.changesets.context import current_id
 from backoffice.db import capabilities
-from backoffice.sql import copy_history_of_rows, history_model_of_m2m
+from backoffice.sql import copy_history_of_rows, history_model_of_m2m, in_changesets
 
 
 def actor(user):
@@ -44,7 +44,7 @@ def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=10
         default_user=user,
         default_change_reason=reason,
         default_date=now,
-        custom_historical_attrs={"changeset_id": current_id()},
+        custom_historical_attrs={"changeset_id": current_id()} if in_changesets(model.history.model) else None,
     )
     if deleted:
         # simple-history's bulk writer knows only "+" and "~".

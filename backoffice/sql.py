@@ -40,11 +40,18 @@ def history_insert(model, source):
         raise ValueError(f"history columns with no source column in {model._meta.db_table}: {unknown}")
     names = ", ".join(f'"{c}"' for c in columns)
     pk = model._meta.pk.column
+    linked = in_changesets(history)
     return (
         f'INSERT INTO "{history._meta.db_table}" ({names}, history_date, history_change_reason, history_type,'  # noqa: S608
-        f" history_user_id, changeset_id) SELECT {names}, %(history_date)s, %(history_reason)s, %(history_type)s,"
-        f' %(history_user)s, %(changeset)s FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
+        f" history_user_id{', changeset_id' if linked else ''}) SELECT {names}, %(history_date)s,"
+        f" %(history_reason)s, %(history_type)s, %(history_user)s{', %(changeset)s' if linked else ''}"
+        f' FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
     )
+
+
+def in_changesets(history):
+    """Whether a historical model's rows join change sets (``ChangeSetLinked``): a ``changeset_id`` column."""
+    return any(f.attname == "changeset_id" for f in history._meta.concrete_fields)
 
 
 def history_params(*, user, reason, history_type="~"):
