@@ -74,6 +74,24 @@ def sidebar_navigation(request):
             ],
         },
         {
+            "title": _("History"),
+            "items": [
+                _item(_("Change sets"), "history", "changesets.changeset"),
+                {
+                    "title": _("Recycle bin"),
+                    "icon": "delete",
+                    "link": reverse_lazy("admin:changesets_recycle_bin"),
+                    # The bin lists the deleted rows of the models one may view.
+                    "permission": _can(
+                        "inventory.view_product",
+                        "inventory.view_category",
+                        "inventory.view_tag",
+                        "orders.view_customer",
+                    ),
+                },
+            ],
+        },
+        {
             "title": _("Access"),
             "items": [
                 _item(_("Users"), "person", "auth.user"),

@@ -11,8 +11,9 @@ writes both.
 
 from django.utils import timezone
 
+from backoffice.changesets.context import current_id
 from backoffice.db import capabilities
-from backoffice.sql import copy_history_of_rows, history_model_of_m2m
+from backoffice.sql import copy_history_of_rows, history_model_of_m2m, in_changesets
 
 
 def actor(user):
@@ -27,7 +28,11 @@ def stamp(instance, *, user, reason):
     return instance
 
 
-def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=1000):
+def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=1000, deleted=False):
+    """History rows (and tag snapshots) for ``objs`` as they are, in the open change set.
+
+    ``deleted``: "-" rows, written before the rows are deleted (after it the tag links are gone).
+    """
     objs = list(objs)
     if not objs:
         return []
@@ -39,7 +44,11 @@ def record_bulk_history(model, objs, *, user, reason, update=True, batch_size=10
         default_user=user,
         default_change_reason=reason,
         default_date=now,
+        custom_historical_attrs={"changeset_id": current_id()} if in_changesets(model.history.model) else None,
     )
+    if deleted:
+        # simple-history's bulk writer knows only "+" and "~".
+        model.history.model.objects.filter(history_id__in=[row.pk for row in history_rows]).update(history_type="-")
     m2m_fields = getattr(model.history.model, "_history_m2m_fields", [])
     if m2m_fields:
         by_pk = {row.id: row for row in history_rows}
@@ -66,13 +75,13 @@ def _snapshot_m2m(model, field, history_by_pk, batch_size):
     history_m2m.objects.bulk_create(rows, batch_size=batch_size)
 
 
-def record_history_from_rows(model, objs, *, user, reason):
+def record_history_from_rows(model, objs, *, user, reason, deleted=False):
     """The same history rows as ``record_bulk_history``, copied by the database from the rows as stored.
 
     For rows a bulk UPDATE has just written (so the table holds what ``objs`` hold): with arrays
     (PostgreSQL) one ``INSERT ... SELECT`` per history table instead of building and sending every
     historical row from Python (bench/: a bulk publish of 100k products spent most of its time
-    there). Elsewhere it is ``record_bulk_history``.
+    there). Elsewhere it is ``record_bulk_history``. ``deleted``: "-" rows of rows about to be deleted.
     """
     objs = list(objs)
     if not objs:
@@ -80,7 +89,10 @@ def record_history_from_rows(model, objs, *, user, reason):
     from django.db import connection
 
     if not capabilities(connection).arrays:
-        record_bulk_history(model, objs, user=user, reason=reason)
+        record_bulk_history(model, objs, user=user, reason=reason, deleted=deleted)
         return len(objs)
+    history_type = "-" if deleted else "~"
     with connection.cursor() as cursor:
-        return copy_history_of_rows(cursor, model, [obj.pk for obj in objs], user=user, reason=reason)
+        return copy_history_of_rows(
+            cursor, model, [obj.pk for obj in objs], user=user, reason=reason, history_type=history_type
+        )

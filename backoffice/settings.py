@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "backoffice",
     "backoffice.jobs",
     "backoffice.webhooks",  # api: signed event deliveries to other systems
+    "backoffice.changesets",
     "inventory",
     "orders",
 ]

@@ -8,7 +8,16 @@ models' meta, never from input. Every statement here needs arrays and the planne
 from django.apps import apps
 from django.utils import timezone
 
-HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+from backoffice.changesets.context import current_id
+
+HISTORY_COLUMNS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+    "changeset_id",
+}
 
 
 def history_model_of_m2m(model, field):
@@ -31,19 +40,28 @@ def history_insert(model, source):
         raise ValueError(f"history columns with no source column in {model._meta.db_table}: {unknown}")
     names = ", ".join(f'"{c}"' for c in columns)
     pk = model._meta.pk.column
+    linked = in_changesets(history)
     return (
         f'INSERT INTO "{history._meta.db_table}" ({names}, history_date, history_change_reason, history_type,'  # noqa: S608
-        f" history_user_id) SELECT {names}, %(history_date)s, %(history_reason)s, %(history_type)s,"
-        f' %(history_user)s FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
+        f" history_user_id{', changeset_id' if linked else ''}) SELECT {names}, %(history_date)s,"
+        f" %(history_reason)s, %(history_type)s, %(history_user)s{', %(changeset)s' if linked else ''}"
+        f' FROM {source} ORDER BY "{pk}" RETURNING history_id, "{pk}"'
     )
 
 
+def in_changesets(history):
+    """Whether a historical model's rows join change sets (``ChangeSetLinked``): a ``changeset_id`` column."""
+    return any(f.attname == "changeset_id" for f in history._meta.concrete_fields)
+
+
 def history_params(*, user, reason, history_type="~"):
+    """The history columns' values, the open change set's id (``backoffice.changesets``) included."""
     return {
         "history_date": timezone.now(),
         "history_reason": reason,
         "history_type": history_type,
         "history_user": getattr(user, "pk", None),
+        "changeset": current_id(),
     }
 
 
@@ -71,11 +89,12 @@ def snapshot_inserts(model, written, *, among=None):
     return statements
 
 
-def copy_history_of_rows(cursor, model, pks, *, user, reason):
+def copy_history_of_rows(cursor, model, pks, *, user, reason, history_type="~"):
     """History rows (with many-to-many snapshots) for the rows ``pks`` of ``model`` as stored now."""
     pk = model._meta.pk.column
     source = f'"{model._meta.db_table}" WHERE "{pk}" = ANY(%(pks)s)'  # noqa: S608 - names from the model
-    cursor.execute(history_insert(model, source), {**history_params(user=user, reason=reason), "pks": list(pks)})
+    params = history_params(user=user, reason=reason, history_type=history_type)
+    cursor.execute(history_insert(model, source), {**params, "pks": list(pks)})
     written = cursor.fetchall()
     pairs = f'(SELECT * FROM unnest(%(history_ids)s::bigint[], %(pks)s::bigint[]) AS u(history_id, "{pk}"))'  # noqa: S608
     for statement in snapshot_inserts(model, pairs):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from backoffice import money
+from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from backoffice.validators import normalize_sku, validate_sku
 from inventory.choices import MovementReason, ProductStatus
@@ -66,7 +67,7 @@ class Category(TimeStampedModel):
         help_text=_("Price of this category's products that have no price of their own."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
@@ -112,7 +113,7 @@ class Tag(TimeStampedModel):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
 
     class Meta:
         ordering = ["name"]
@@ -172,6 +173,7 @@ class Product(TimeStampedModel):
     # would make each import and bulk change maintain them for nothing. units_sold is not history:
     # it follows the orders, so a revert must not restore it and a diff must not show it.
     history = HistoricalRecords(
+        bases=[ChangeSetLinked],
         m2m_fields=[tags],
         excluded_fields=["units_sold"],
         no_db_index=["name", "slug", "status", "created_at", "updated_at", "category"],

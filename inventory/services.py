@@ -32,6 +32,9 @@ PRODUCTS_IN_ORDERS = _(
     "Archive them instead: archiving keeps them out of the shop and keeps the order history."
 )
 
+# Said in the history row of a deleted product whose stock movements were deleted with it.
+WITH_MOVEMENTS = "(its stock movements went with it)"
+
 SKIP_ALREADY_PUBLISHED = _("already published")
 SKIP_ALREADY_DRAFT = _("already unpublished")
 SKIP_ALREADY_ARCHIVED = _("already archived")
@@ -331,28 +334,45 @@ def archive_products(*, products, user, reason="archived"):
 def delete_products(*, products, user, reason="deleted"):
     """Delete the products that appear in no order; refuse the rest by name.
 
-    Returns a ``BulkResult``; its ``message`` (empty when nothing was refused) names the
-    refused products and suggests archiving them.
+    Set-based, in batches: lock (pk order), the "-" history rows with their tags written first
+    (simple-history's own row, written after the delete, would find the tag links gone), then
+    the stock movements (they go with the product; its last history row says so and keeps its
+    stock), the tag links and the products. Returns a ``BulkResult``; its ``message`` (empty
+    when nothing was refused) names the refused products and suggests archiving them.
     """
     result = BulkResult()
-    locked = _lock_products([p.pk for p in products], for_delete=True)
-    in_orders = set(
-        Product.objects.filter(pk__in=[p.pk for p in locked])
-        .with_has_orders()
-        .filter(has_orders=True)
-        .values_list("pk", flat=True)
-    )
-    refused = [p for p in locked if p.pk in in_orders]
+    ids = _ids(products)
+    refused = []
+    for start in range(0, len(ids), BULK_BATCH):
+        locked = _lock_products(ids[start : start + BULK_BATCH], for_delete=True)
+        pks = [p.pk for p in locked]
+        in_orders = set(
+            Product.objects.filter(pk__in=pks).with_has_orders().filter(has_orders=True).values_list("pk", flat=True)
+        )
+        refused += [p for p in locked if p.pk in in_orders]
+        deletable = [p for p in locked if p.pk not in in_orders]
+        if deletable:
+            _delete_unordered(deletable, user=user, reason=reason)
+            result.changed += len(deletable)
     if refused:
         result.skipped[str(SKIP_IN_ORDERS)] = refused
-    for product in locked:
-        if product.pk in in_orders:
-            continue
-        stamp(product, user=user, reason=reason).delete()
-        result.changed += 1
     names = ", ".join(f"{p.name} ({p.sku})" for p in refused)
     result.message = PRODUCTS_IN_ORDERS % {"count": len(refused), "names": names} if refused else ""
     return result
+
+
+def _delete_unordered(products, *, user, reason):
+    pks = [p.pk for p in products]
+    moved = set(StockMovement.objects.filter(product_id__in=pks).values_list("product_id", flat=True).distinct())
+    with_movements = [p for p in products if p.pk in moved]
+    record_history_from_rows(
+        Product, [p for p in products if p.pk not in moved], user=user, reason=reason, deleted=True
+    )
+    record_history_from_rows(Product, with_movements, user=user, reason=f"{reason} {WITH_MOVEMENTS}", deleted=True)
+    StockMovement.objects.filter(product_id__in=pks).delete()
+    Product.tags.through.objects.filter(product_id__in=pks).delete()
+    # The rows' history is written above: a raw DELETE, so simple-history does not write a second one.
+    Product.objects.filter(pk__in=pks)._raw_delete(Product.objects.db)
 
 
 def can_change_status(status, to_status):

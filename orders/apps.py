@@ -9,3 +9,6 @@ class OrdersConfig(AppConfig):
 
     def ready(self):
         from orders import signals  # noqa: F401
+        from orders.changesets import register_rules
+
+        register_rules()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from backoffice import money
+from backoffice.changesets.models import ChangeSetLinked
 from backoffice.models import TimeStampedModel
 from orders.choices import ALLOWED_TRANSITIONS, CustomerTier, OrderStatus
 from orders.customer_models import ADDRESS_FIELDS, Address, CustomerNote, TierRule
@@ -83,7 +84,7 @@ class Customer(TimeStampedModel):
     last_order_number = models.CharField(_("last order"), max_length=32, blank=True, null=True, editable=False)
 
     # The order figures are no part of a customer's history: a revert never restores them.
-    history = HistoricalRecords(excluded_fields=ORDER_STATS_FIELDS)
+    history = HistoricalRecords(bases=[ChangeSetLinked], excluded_fields=ORDER_STATS_FIELDS)
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -207,7 +208,7 @@ class Order(TimeStampedModel):
         related_name="+",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
     objects = OrderQuerySet.as_manager()
 
     class Meta:
@@ -257,7 +258,7 @@ class OrderLine(TimeStampedModel):
     # The product's effective price at placement, kept when prices change later.
     unit_price = models.DecimalField(_("unit price"), **MONEY, validators=[MinValueValidator(0)])
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChangeSetLinked])
     objects = OrderLineQuerySet.as_manager()
 
     class Meta:

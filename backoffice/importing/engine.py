@@ -20,6 +20,8 @@ from django.db import DatabaseError, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.changesets import recording
+from backoffice.changesets.models import ChangeKind
 from backoffice.db import relax_commit
 from backoffice.errors import ServiceError
 from backoffice.importing.reading import FORMULA_CELL, read_bytes, read_upload
@@ -204,7 +206,8 @@ def write_checked(importer, *, before_commit=None):
     report = importer.report
     report.dry_run = False
     try:
-        with transaction.atomic():
+        # One change set for the whole file: its rows can be undone together (backoffice.changesets).
+        with transaction.atomic(), recording(kind=ChangeKind.IMPORT, user=importer.user, reason=importer.reason):
             relax_commit()  # a crash may lose the whole import, never half of it
             importer.write()
             if before_commit is not None:

@@ -24,7 +24,8 @@ from backoffice.importing.engine import (
     read_table,
     write_checked,
 )
-from backoffice.importing.exporting import BOM, safe_text
+from backoffice.importing.exporting import BOM
+from backoffice.importing.formulas import inert
 from backoffice.importing.reading import read_bytes
 from backoffice.importing.report import ImportFileError
 from backoffice.jobs import files, services
@@ -191,7 +192,7 @@ def _inert(text):
     try:
         float(text)
     except ValueError:
-        return safe_text(text)
+        return inert(text)
     return text
 
 
@@ -210,8 +211,8 @@ def write_failed_rows(target, data, *, file_name, file_format, errors):
         writer = csv.writer(handle)
         writer.writerow([*(table.labels[h] for h in headers), "line", "reason"])
         for reason in reasons.pop(0, []):
-            writer.writerow([*("" for _h in headers), str(FILE_LEVEL), safe_text(reason)])
+            writer.writerow([*("" for _h in headers), str(FILE_LEVEL), inert(reason)])
         for line, row in table.rows if table is not None else []:
             if line in reasons:
                 cells = [_inert(row.get(h, "")) for h in headers]
-                writer.writerow([*cells, line, safe_text("; ".join(reasons[line]))])
+                writer.writerow([*cells, line, inert("; ".join(reasons[line]))])

@@ -43,6 +43,7 @@ def test_sidebar_groups_for_superuser(superuser):
         "Catalogue": ["Products", "Categories", "Tags", "Stock movements"],
         "Sales": ["Orders"],
         "Customers": ["Customers", "Tier rules"],
+        "History": ["Change sets", "Recycle bin"],
         "Access": ["Users", "Groups", "Login attempts", "Login log"],
         "Integrations": ["API keys", "API tokens", "Webhook endpoints", "Webhook deliveries"],
     }
@@ -50,7 +51,12 @@ def test_sidebar_groups_for_superuser(superuser):
 
 def test_sidebar_shows_only_permitted_items():
     user = user_with_perms("clerk2", "orders.view_order", "inventory.view_product")
-    assert _visible(user) == {"Overview": ["Dashboard", "Jobs"], "Catalogue": ["Products"], "Sales": ["Orders"]}
+    assert _visible(user) == {
+        "Overview": ["Dashboard", "Jobs"],
+        "Catalogue": ["Products"],
+        "Sales": ["Orders"],
+        "History": ["Recycle bin"],  # the deleted products they may view
+    }
 
 
 def test_sidebar_access_group_shows_login_records_only_with_their_permission():

@@ -15,6 +15,7 @@ CATALOG_MANAGER = {
     "adjust_stock_product",
     "view_stockmovement", "export_stockmovement",
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
+    "view_changeset", "undo_changeset",
 }  # fmt: skip
 ORDER_CLERK = {
     "add_customer", "change_customer", "view_customer", "export_customer",
@@ -23,6 +24,7 @@ ORDER_CLERK = {
     "add_order", "change_order", "view_order", "export_order",
     "add_orderline", "change_orderline", "view_orderline",
     "view_product", "view_category", "view_tag",
+    "view_changeset", "undo_changeset",
 }  # fmt: skip
 AUDITOR = {
     "view_category", "view_tag", "view_product", "view_stockmovement",
@@ -31,6 +33,7 @@ AUDITOR = {
     "view_historicalcategory", "view_historicalproduct", "view_historicalproduct_tags", "view_historicaltag",
     "view_historicalcustomer", "view_historicalorder", "view_historicalorderline",
     "export_category", "export_tag", "export_product", "export_stockmovement", "export_customer", "export_order",
+    "view_changeset",
 }  # fmt: skip
 
 
@@ -57,16 +60,16 @@ def test_each_group_gets_exactly_its_permissions():
     assert codenames("Order clerk") == ORDER_CLERK
     assert codenames("Auditor") == AUDITOR
     assert output.splitlines() == [
-        "Catalog manager: 25 permissions (25 added, 0 removed).",
-        "Order clerk: 21 permissions (21 added, 0 removed).",
-        "Auditor: 26 permissions (26 added, 0 removed).",
+        "Catalog manager: 27 permissions (27 added, 0 removed).",
+        "Order clerk: 23 permissions (23 added, 0 removed).",
+        "Auditor: 27 permissions (27 added, 0 removed).",
     ]
 
 
-def test_catalog_manager_only_touches_the_inventory_app():
+def test_catalog_manager_only_touches_the_inventory_app_and_its_change_sets():
     setup_roles()
     apps = set(Group.objects.get(name="Catalog manager").permissions.values_list("content_type__app_label", flat=True))
-    assert apps == {"inventory"}
+    assert apps == {"inventory", "changesets"}
 
 
 def test_auditor_changes_nothing():
@@ -81,9 +84,9 @@ def test_running_twice_gives_identical_permission_sets():
     assert all_perms() == first
     assert Group.objects.count() == 3
     assert output.splitlines() == [
-        "Catalog manager: 25 permissions (unchanged).",
-        "Order clerk: 21 permissions (unchanged).",
-        "Auditor: 26 permissions (unchanged).",
+        "Catalog manager: 27 permissions (unchanged).",
+        "Order clerk: 23 permissions (unchanged).",
+        "Auditor: 27 permissions (unchanged).",
     ]
 
 
@@ -95,6 +98,6 @@ def test_permissions_a_group_should_not_have_are_removed_and_missing_ones_restor
     auditor.user_set.add(staff_user)
     output = setup_roles()
     assert codenames("Auditor") == AUDITOR
-    assert "Auditor: 26 permissions (1 added, 1 removed)." in output
+    assert "Auditor: 27 permissions (1 added, 1 removed)." in output
     # Members stay members: the command manages permissions, not people.
     assert list(auditor.user_set.all()) == [staff_user]

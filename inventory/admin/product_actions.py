@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
@@ -21,10 +22,14 @@ from backoffice.errors import ServiceError
 from inventory import services
 from inventory.admin.forms import AdjustStockDialogForm, AdjustStockForm
 from inventory.choices import MovementReason, ProductStatus
-from inventory.models import Product
+from inventory.models import Product, StockMovement
 
 NOUN = _("products")
 ADJUSTED = _("Stock of %(product)s changed by %(delta)+d to %(stock)d.")
+ORDERED_NOT_DELETED = _(
+    "%(product)s appears in orders and cannot be deleted. Archive it instead: archiving keeps it out of "
+    "the shop and keeps the order history."
+)
 DELETE_TITLE = _("Delete products")
 DELETE_INTRO = _(
     "Products that appear in orders are not deleted; they are listed afterwards with the advice to archive "
@@ -93,6 +98,21 @@ class ProductActionsMixin:
 
     def has_archive_permission(self, request, object_id=None):
         return self._may_move(request, object_id, ProductStatus.ARCHIVED)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Stock movements are nobody's to delete by hand, but they go with a never-ordered product
+        # (delete_products records it in the product's last history row).
+        perms_needed.discard(StockMovement._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        ordered = self.get_object(request, unquote(object_id))  # annotated with has_orders (get_queryset)
+        if ordered is not None and ordered.has_orders and self.has_delete_permission(request, ordered):
+            # Not Django's "protected objects" page: the advice the bulk action gives.
+            self.message_user(request, ORDERED_NOT_DELETED % {"product": ordered}, messages.WARNING)
+            return redirect_to_change_page(request, ordered)
+        return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
         # The delete button of one product takes the same path as the bulk action.

@@ -2,6 +2,7 @@
 
 from django.apps import apps
 
+from backoffice.changesets import current_id
 from backoffice.history import actor
 from backoffice.importing import pgcopy
 from inventory.choices import MovementReason
@@ -35,6 +36,7 @@ def write_new_by_copy(new, *, user, reason, now):
     history_columns, history_row = pgcopy.model_columns(history)
     stamps = {"created_at": now, "updated_at": now}
     changes = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
+    changes["changeset_id"] = current_id()
     planned = list(zip(new, product_ids, history_ids))
 
     def records():

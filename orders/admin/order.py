@@ -119,6 +119,7 @@ class OrderAdmin(ListColumnsMixin, OrderActionsMixin, TrackedAdmin, ModelAdmin, 
     ordering = [F("placed_at").desc(nulls_last=True), "-pk"]
     autocomplete_fields = ["customer"]
     inlines = [OrderLineInline]
+    history_children = [(OrderLine, ["product", "quantity", "unit_price"])]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_totals()

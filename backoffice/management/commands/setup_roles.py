@@ -6,7 +6,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-SHOP_APPS = ("inventory", "orders")
+SHOP_APPS = ("inventory", "orders", "changesets")
+# Change sets: every role reads them; those who change data may undo a set (with its models' permissions too).
+CHANGESET_STAFF = ("view_changeset", "undo_changeset")
 CATALOG_MODELS = ("category", "tag", "product", "stockmovement")
 ORDER_MODELS = ("customer", "address", "customernote", "order", "orderline")
 
@@ -20,6 +22,8 @@ def catalog_manager(app, model, codename):
 
     Stock movements are written by the stock services only: view and export them, never edit.
     """
+    if app == "changesets":
+        return codename in CHANGESET_STAFF
     if app != "inventory":
         return False
     if model == "stockmovement":
@@ -32,6 +36,8 @@ def order_clerk(app, model, codename):
 
     Tier rules: the clerk sees them and their preview; changing and applying them is a manager's.
     """
+    if app == "changesets":
+        return codename in CHANGESET_STAFF
     if app == "orders" and model == "tierrule":
         return codename == "view_tierrule"
     if app == "orders" and model in ORDER_MODELS:

@@ -177,10 +177,38 @@ def test_delete_page_goes_through_the_service(boss_client, superuser, catalogue)
     assert boss_client.post(url, {"post": "yes"}).status_code == 302
     deleted = Product.history.filter(id=catalogue["hat"].pk, history_type="-").get()
     assert (deleted.history_user, deleted.history_change_reason) == (superuser, "deleted in admin")
-    ordered = reverse("admin:inventory_product_delete", args=[catalogue["shirt"].pk])
-    refused = boss_client.post(ordered, {"post": "yes"})  # its order lines protect it: the page explains
-    assert refused.status_code == 200 and "protected" in refused.content.decode()
-    assert Product.objects.filter(pk=catalogue["shirt"].pk).exists()
+    shirt = catalogue["shirt"]
+    ordered = reverse("admin:inventory_product_delete", args=[shirt.pk])
+    for refused in (boss_client.get(ordered), boss_client.post(ordered, {"post": "yes"})):
+        # Not Django's "protected objects" page: back to the product, with the advice to archive it.
+        assert refused["Location"] == reverse("admin:inventory_product_change", args=[shirt.pk])
+    assert _messages(boss_client)[-1] == (
+        f"{shirt} appears in orders and cannot be deleted. Archive it instead: archiving keeps it out of the shop "
+        "and keeps the order history."
+    )
+    assert Product.objects.filter(pk=shirt.pk).exists()
+
+
+def test_a_never_ordered_product_with_stock_movements_is_deleted_from_its_page(admin_client_as, catalogue):
+    from backoffice.tests.admin_support import ROLE_CATALOG, user_in_role
+    from inventory.services import restock
+
+    manager = user_in_role(ROLE_CATALOG, "manager-1")
+    hat = catalogue["hat"]
+    restock(product=hat, quantity=3, user=manager)
+    client = admin_client_as(manager)
+    url = reverse("admin:inventory_product_delete", args=[hat.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["perms_lacking"] == set()
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Product.objects.filter(pk=hat.pk).exists()
+    assert not StockMovement.objects.filter(product_id=hat.pk).exists()
+    deleted = Product.history.filter(id=hat.pk, history_type="-").get()
+    assert (deleted.history_user, deleted.history_change_reason) == (
+        manager,
+        "deleted in admin (its stock movements went with it)",
+    )
 
 
 def test_detail_status_buttons_call_the_services(boss_client, superuser, catalogue):
