@@ -108,12 +108,10 @@ class ChangeSetAdmin(RecycleBinViews, ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         changeset = self.get_object(request, unquote(object_id))
-        if changeset is None or not self.has_view_permission(request, changeset):
-            raise (
-                PermissionDenied
-                if changeset is not None
-                else self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-            )
+        if changeset is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, changeset):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
