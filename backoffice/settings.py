@@ -323,6 +323,7 @@ JOB_SCHEDULE = {
     "reap-stale-jobs": {"task": "backoffice.jobs.tasks.reap_stale_jobs", "every": 60},
     "prune-jobs": {"task": "backoffice.jobs.tasks.prune_jobs", "every": 3600},
     "low-stock-alert": {"task": "inventory.tasks.send_low_stock_alert", "every": 24 * 3600},
+    "tier-rules": {"task": "orders.tasks.apply_tier_rules_daily", "every": 24 * 3600},
 }
 
 # --- simple-history ----------------------------------------------------------

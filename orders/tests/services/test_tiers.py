@@ -176,3 +176,13 @@ def test_the_command_runs_the_rules(shop):
     call_command("apply_tier_rules", stdout=out)
     assert out.getvalue().splitlines()[-1] == "5 customers moved."
     assert _tiers()["ann"] == "vip"
+
+
+def test_the_daily_scheduled_task_applies_the_rules(shop, settings):
+    from orders.tasks import apply_tier_rules_daily
+
+    assert settings.JOB_SCHEDULE["tier-rules"] == {"task": "orders.tasks.apply_tier_rules_daily", "every": 24 * 3600}
+    result = apply_tier_rules_daily.call()
+    assert result == {"moved": 5, "by_reason": {VIP_RULE: 2, GOLD_RULE: 1, NO_RULE: 2}, "dry_run": False}
+    assert _tiers()["cat"] == "gold"
+    assert shop["ann"].history.order_by("-history_id").first().history_change_reason == VIP_RULE
