@@ -7,5 +7,5 @@ from orders.tiers import apply_tier_rules
 
 @task()
 def apply_tier_rules_daily():
-    """The daily tier run: every customer moved to the tier the rules give them (no acting user: history says the rule)."""
+    """The daily tier run: customers moved to the tier the rules give them (history names the rule)."""
     return apply_tier_rules().as_dict()
