@@ -8,6 +8,19 @@ def nowrap(text):
     return format_html('<span class="whitespace-nowrap">{}</span>', text)
 
 
+class RecordAdminMixin:
+    """For pages of records the system writes (change sets, jobs, tokens): nobody adds, edits or deletes them here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ListColumnsMixin:
     """``list_columns``: the fields a changelist page reads (``QuerySet.only``), on GET only.
 

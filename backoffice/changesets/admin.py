@@ -16,6 +16,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter
 from unfold.decorators import display
 
+from backoffice.admin_lists import RecordAdminMixin
 from backoffice.changesets.admin_bin import RecycleBinViews
 from backoffice.changesets.models import ChangeSet, tracked_models
 from backoffice.changesets.undo import plan_undo, undo_changeset
@@ -56,7 +57,7 @@ class UserFilter(admin.SimpleListFilter):
 
 
 @admin.register(ChangeSet)
-class ChangeSetAdmin(RecycleBinViews, ModelAdmin):
+class ChangeSetAdmin(RecordAdminMixin, RecycleBinViews, ModelAdmin):
     list_display = ["number", "created_at", "user", "kind", "reason", "rows_display", "models_display", "undo_display"]
     list_display_links = ["number", "reason"]
     list_select_related = ["user", "undo_of"]
@@ -70,15 +71,6 @@ class ChangeSetAdmin(RecycleBinViews, ModelAdmin):
     def get_queryset(self, request):
         undo = ChangeSet.objects.filter(undo_of=OuterRef("pk")).order_by("pk").values("pk")[:1]
         return super().get_queryset(request).annotate(undone_by=Subquery(undo))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @display(description=_("Set"), ordering="pk")
     def number(self, obj):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
+from backoffice.admin_lists import RecordAdminMixin
 from backoffice.errors import ServiceError
 from backoffice.jobs import files, services
 from backoffice.jobs.models import Job, JobKind, JobState
@@ -30,7 +31,7 @@ FILE_GONE = _("This file is no longer kept (it expired or the job was pruned).")
 
 
 @admin.register(Job)
-class JobAdmin(ModelAdmin):
+class JobAdmin(RecordAdminMixin, ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -76,15 +77,6 @@ class JobAdmin(ModelAdmin):
         if not self.has_module_permission(request):
             return False
         return obj is None or services.may_see(request.user, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)

@@ -16,6 +16,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminCheckboxSelectMultipleWidget
 
+from backoffice.admin_lists import RecordAdminMixin
 from backoffice.errors import ServiceError
 from backoffice.security import api_keys, capabilities
 from backoffice.security.models import ApiKey
@@ -142,7 +143,7 @@ class TokenStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OutstandingTokenAdmin(ModelAdmin):
+class OutstandingTokenAdmin(RecordAdminMixin, ModelAdmin):
     """Every refresh token issued, per user; revoke one, or log its user out everywhere."""
 
     list_display = ["user", "jti", "created_at", "expires_at", "state"]
@@ -163,15 +164,6 @@ class OutstandingTokenAdmin(ModelAdmin):
         if obj.is_revoked:
             return _("revoked")
         return _("active") if obj.expires_at > timezone.now() else _("expired")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_revoke_permission(self, request, obj=None):
         return request.user.has_perm("token_blacklist.add_blacklistedtoken")
