@@ -13,10 +13,13 @@ from unfold.decorators import action, display
 from backoffice.admin_history import TrackedAdmin
 from orders.choices import TIER_LABELS
 from orders.models import TierRule
-from orders.tiers import apply_tier_rules, preview_tier_rules
+from orders.tasks import apply_tier_rules_as
+from orders.tiers import preview_tier_rules
 
-APPLIED = _("Tier rules applied: %(count)d customers moved (%(detail)s). Their history names the rule.")
-NOTHING_TO_APPLY = _("Tier rules applied: no customer needed to move.")
+APPLY_QUEUED = _(
+    "Tier rules are being applied by a worker: each customer who moves gets a history record naming the rule. "
+    "Open the preview again to see who is left to move."
+)
 # Applying moves customers (their tier) by the rules: both permissions.
 APPLY_PERMISSIONS = ("orders.change_customer", "orders.change_tierrule")
 
@@ -56,10 +59,7 @@ class TierRuleAdmin(TrackedAdmin, ModelAdmin):
     def apply_view(self, request):
         if not request.user.has_perms(APPLY_PERMISSIONS):
             raise PermissionDenied
-        run = apply_tier_rules(user=request.user)
-        if run.total:
-            detail = "; ".join(f"{reason}: {count}" for reason, count in run.moved.items())
-            self.message_user(request, APPLIED % {"count": run.total, "detail": detail}, messages.SUCCESS)
-        else:
-            self.message_user(request, NOTHING_TO_APPLY, messages.INFO)
+        # Long work at shop scale (tens of thousands of moves): a worker runs it, not this request.
+        apply_tier_rules_as.enqueue(user_id=request.user.pk)
+        self.message_user(request, APPLY_QUEUED, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:orders_tierrule_changelist"))
